@@ -1,0 +1,81 @@
+# Shared shell helpers for the test suites. Source it; do not run it.
+#
+#   . "$(dirname "$0")/../lib/common.sh"
+#
+# Gives: REPO_ROOT, TASKORA_CACHE, log/die, need_packages, ensure_dockerd, go_tool.
+
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# Everything the tests build or download once lives here, outside the repo, and is reused.
+TASKORA_CACHE="${TASKORA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/taskora}"
+mkdir -p "$TASKORA_CACHE/bin"
+export REPO_ROOT TASKORA_CACHE
+export PATH="$TASKORA_CACHE/bin:$PATH"
+
+log() { printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "${SUITE:-tests}" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# need_packages PKG...: installs the Debian packages that are not installed yet.
+need_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || die "missing Debian packages ${missing[*]}: run as root or install them with apt-get"
+  log "installing Debian packages: ${missing[*]}"
+  # The package lists may be stale or absent on a fresh machine; refresh once per run.
+  if [ -z "${_APT_UPDATED:-}" ]; then
+    apt-get update -qq >/dev/null
+    _APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# ensure_dockerd: makes sure a Docker engine answers, starting Debian's dockerd when none runs.
+# Puts a `docker` that is Debian's 20.10 client (BuildKit built in) first on PATH: the newer
+# client in /usr/local/bin has no buildx, and without BuildKit the per-Dockerfile
+# .dockerignore files are ignored.
+ensure_dockerd() {
+  need_packages docker.io
+  mkdir -p "$TASKORA_CACHE/docker-client"
+  ln -sf /usr/bin/docker "$TASKORA_CACHE/docker-client/docker"
+  case ":$PATH:" in *":$TASKORA_CACHE/docker-client:"*) ;; *) export PATH="$TASKORA_CACHE/docker-client:$PATH" ;; esac
+  export DOCKER_BUILDKIT=1
+  if docker info >/dev/null 2>&1; then return 0; fi
+  log "no Docker engine answers: starting dockerd (log: $TASKORA_CACHE/dockerd.log)"
+  nohup dockerd >"$TASKORA_CACHE/dockerd.log" 2>&1 &
+  local i
+  for i in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  die "dockerd did not answer within 60 s; see $TASKORA_CACHE/dockerd.log"
+}
+
+# go_tool NAME MODULE@VERSION: builds a Go tool once into $TASKORA_CACHE/bin (pinned version).
+# Prints the path of the binary.
+go_tool() {
+  local name="$1" spec="$2" stamp
+  stamp="$TASKORA_CACHE/bin/.$name.version"
+  if [ -x "$TASKORA_CACHE/bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$spec" ]; then
+    echo "$TASKORA_CACHE/bin/$name"; return 0
+  fi
+  log "building $spec (once; cached in $TASKORA_CACHE/bin)"
+  GOBIN="$TASKORA_CACHE/bin" GOFLAGS=-trimpath go install -ldflags='-s -w' "$spec" >&2
+  echo "$spec" >"$stamp"
+  echo "$TASKORA_CACHE/bin/$name"
+}
+
+# The helm every suite uses: pinned, built from the Go module proxy, reporting its real version.
+HELM_VERSION="${HELM_VERSION:-v3.22.0}"
+ensure_helm() {
+  local stamp="$TASKORA_CACHE/bin/.helm.version"
+  if [ -x "$TASKORA_CACHE/bin/helm" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$HELM_VERSION" ]; then return 0; fi
+  log "building helm $HELM_VERSION (once; cached in $TASKORA_CACHE/bin)"
+  GOBIN="$TASKORA_CACHE/bin" GOFLAGS=-trimpath go install \
+    -ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
+    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2
+  echo "$HELM_VERSION" >"$stamp"
+}
