@@ -1,0 +1,287 @@
+{{/*
+Names, labels and the settings several templates share.
+*/}}
+
+{{- define "taskora.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The release's base name: <release>-taskora, or the release name alone when it already holds the chart name. */}}
+{{- define "taskora.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A component's object name: taskora.componentName (dict "root" $ "component" "backend") */}}
+{{- define "taskora.componentName" -}}
+{{- printf "%s-%s" (include "taskora.fullname" .root | trunc 50 | trimSuffix "-") .component -}}
+{{- end -}}
+
+{{- define "taskora.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Selector labels: name + instance (+ component). They never change between releases. */}}
+{{- define "taskora.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "taskora.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* Every object's labels: taskora.labels (dict "root" $ "component" "backend") */}}
+{{- define "taskora.labels" -}}
+helm.sh/chart: {{ include "taskora.chart" .root }}
+{{ include "taskora.selectorLabels" . }}
+app.kubernetes.io/part-of: taskora
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+{{- with .root.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* The labels for objects that belong to the release as a whole (no component). */}}
+{{- define "taskora.releaseLabels" -}}
+helm.sh/chart: {{ include "taskora.chart" . }}
+app.kubernetes.io/name: {{ include "taskora.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/part-of: taskora
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* image reference: taskora.image (dict "image" .Values.backend.image "root" $). Never "latest". */}}
+{{- define "taskora.image" -}}
+{{- $tag := .image.tag | default .root.Chart.AppVersion | toString -}}
+{{- if eq $tag "latest" -}}
+{{- fail (printf "image %s: the tag \"latest\" is not allowed; set an immutable tag with --set <component>.image.tag=..." .image.repository) -}}
+{{- end -}}
+{{- if .image.digest -}}
+{{- printf "%s:%s@%s" .image.repository $tag .image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .image.repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Secret holding database-password, jwt-secret, mcp-service-token and llm-api-key. */}}
+{{- define "taskora.secretName" -}}
+{{- if .Values.existingSecret -}}
+{{- .Values.existingSecret -}}
+{{- else -}}
+{{- include "taskora.fullname" . -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "taskora.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "taskora.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "taskora.postgresql.host" -}}
+{{- include "taskora.componentName" (dict "root" . "component" "postgresql") -}}
+{{- end -}}
+
+{{/*
+DATABASE_URL (and what it needs) as container env entries, for the backend, the MCP server and
+the migration Job: taskora.databaseEnv (dict "root" $ "migrationHook" false). Built-in PostgreSQL: the password comes from the Secret and is put into the
+URL by Kubernetes' $(VAR) expansion, so it must be URL-safe (generated passwords are).
+External database: the whole URL from externalDatabase.existingSecret, or from the chart's
+Secret (key database-url) when externalDatabase.url is given; the migration Job then reads a
+hook copy of it, since a pre-upgrade hook runs before the release's own Secret is updated.
+*/}}
+{{- define "taskora.databaseEnv" -}}
+{{- $urlSecret := printf "%s-database" (include "taskora.fullname" .root) -}}
+{{- if .migrationHook }}{{ $urlSecret = printf "%s-migrations-db" (include "taskora.fullname" .root) }}{{ end -}}
+{{- with .root }}
+{{- if .Values.postgresql.enabled }}
+- name: DATABASE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "taskora.secretName" . }}
+      key: database-password
+- name: DATABASE_URL
+  value: {{ printf "postgresql://%s:$(DATABASE_PASSWORD)@%s:%d/%s" .Values.postgresql.auth.username (include "taskora.postgresql.host" .) (int .Values.postgresql.service.port) .Values.postgresql.auth.database | quote }}
+{{- else if .Values.externalDatabase.existingSecret }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.externalDatabase.existingSecret }}
+      key: {{ .Values.externalDatabase.existingSecretUrlKey }}
+{{- else }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $urlSecret }}
+      key: database-url
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* An env entry from the app Secret: taskora.secretEnv (dict "root" $ "name" "JWT_SECRET" "key" "jwt-secret") */}}
+{{- define "taskora.secretEnv" -}}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "taskora.secretName" .root }}
+      key: {{ .key }}
+{{- end -}}
+
+{{/* Pod-level settings every pod of the chart shares. */}}
+{{- define "taskora.podCommon" -}}
+automountServiceAccountToken: false
+serviceAccountName: {{ include "taskora.serviceAccountName" . }}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* Values that contradict each other stop the render with one clear line. */}}
+{{- define "taskora.validate" -}}
+{{- if and (not .Values.postgresql.enabled) (not .Values.externalDatabase.url) (not .Values.externalDatabase.existingSecret) -}}
+{{- fail "postgresql.enabled=false needs an external database: set externalDatabase.existingSecret (a Secret with the URL) or externalDatabase.url" -}}
+{{- end -}}
+{{- if and .Values.postgresql.enabled (or .Values.externalDatabase.url .Values.externalDatabase.existingSecret) -}}
+{{- fail "externalDatabase.* is set while postgresql.enabled=true: set postgresql.enabled=false to use the external database, or drop externalDatabase" -}}
+{{- end -}}
+{{- if and .Values.externalDatabase.url .Values.externalDatabase.existingSecret -}}
+{{- fail "set only one of externalDatabase.url and externalDatabase.existingSecret" -}}
+{{- end -}}
+{{- if and .Values.kagent.enabled (not .Values.kagent.modelConfig.apiKeySecret) (not .Values.existingSecret) -}}
+{{- fail "kagent.enabled=true needs the LLM key from an existing Secret: set kagent.modelConfig.apiKeySecret (or existingSecret, whose llm-api-key is then used)" -}}
+{{- end -}}
+{{- if and .Values.ingress.enabled (not .Values.ingress.host) -}}
+{{- fail "ingress.enabled=true needs ingress.host (for example taskora.local)" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A PodDisruptionBudget when a component runs more than one pod: taskora.pdb (dict "root" $ "component" "backend" "values" .Values.backend) */}}
+{{- define "taskora.pdb" -}}
+{{- $v := .values -}}
+{{- $replicas := int $v.replicaCount -}}
+{{- if and $v.autoscaling $v.autoscaling.enabled }}{{ $replicas = int $v.autoscaling.minReplicas }}{{ end -}}
+{{- if gt $replicas 1 }}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "taskora.componentName" . }}
+  namespace: {{ .root.Release.Namespace }}
+  labels:
+    {{- include "taskora.labels" . | nindent 4 }}
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels:
+      {{- include "taskora.selectorLabels" . | nindent 6 }}
+{{- end }}
+{{- end -}}
+
+{{/* An optional HorizontalPodAutoscaler: taskora.hpa (dict "root" $ "component" "backend" "values" .Values.backend) */}}
+{{- define "taskora.hpa" -}}
+{{- $a := .values.autoscaling -}}
+{{- if $a.enabled }}
+{{- if gt (int $a.minReplicas) (int $a.maxReplicas) }}
+{{- fail (printf "%s.autoscaling: minReplicas (%d) is above maxReplicas (%d)" .component (int $a.minReplicas) (int $a.maxReplicas)) }}
+{{- end }}
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ include "taskora.componentName" . }}
+  namespace: {{ .root.Release.Namespace }}
+  labels:
+    {{- include "taskora.labels" . | nindent 4 }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ include "taskora.componentName" . }}
+  minReplicas: {{ $a.minReplicas }}
+  maxReplicas: {{ $a.maxReplicas }}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {{ $a.targetCPUUtilizationPercentage }}
+{{- end }}
+{{- end -}}
+
+{{/* A NetworkPolicy peer: the pods of one component of this release. */}}
+{{- define "taskora.peer" -}}
+- podSelector:
+    matchLabels:
+      {{- include "taskora.selectorLabels" . | nindent 6 }}
+{{- end -}}
+
+{{/* The egress rule towards the database: the built-in PostgreSQL pods, or externalDatabase.egressTo. */}}
+{{- define "taskora.databaseEgress" -}}
+{{- if .Values.postgresql.enabled }}
+- to:
+    {{- include "taskora.peer" (dict "root" . "component" "postgresql") | nindent 4 }}
+  ports:
+    - protocol: TCP
+      port: 5432
+{{- else }}
+- to:
+    {{- toYaml .Values.externalDatabase.egressTo | nindent 4 }}
+  ports:
+    - protocol: TCP
+      port: {{ .Values.externalDatabase.port }}
+{{- end }}
+{{- end -}}
+
+{{/* A helm test pod running one files/tests/*.py with the backend image:
+     taskora.testPod (dict "root" $ "name" "backend-ready" "script" "backend_ready.py" "env" (list ...)) */}}
+{{- define "taskora.testPod" -}}
+{{- $root := .root -}}
+{{- $c := dict "root" $root "component" "helm-test" -}}
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ include "taskora.fullname" $root }}-test-{{ .name }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "taskora.labels" $c | nindent 4 }}
+  annotations:
+    helm.sh/hook: test
+    helm.sh/hook-delete-policy: before-hook-creation
+spec:
+  {{- include "taskora.podCommon" $root | nindent 2 }}
+  restartPolicy: Never
+  activeDeadlineSeconds: {{ $root.Values.tests.timeoutSeconds }}
+  securityContext:
+    {{- toYaml $root.Values.podSecurityContext | nindent 4 }}
+  containers:
+    - name: test
+      image: {{ include "taskora.image" (dict "image" $root.Values.backend.image "root" $root) | quote }}
+      imagePullPolicy: {{ $root.Values.backend.image.pullPolicy }}
+      securityContext:
+        {{- toYaml $root.Values.containerSecurityContext | nindent 8 }}
+      command: ["python", "-c", {{ $root.Files.Get (printf "files/tests/%s" .script) | quote }}]
+      env:
+        - name: PYTHONDONTWRITEBYTECODE
+          value: "1"
+        {{- toYaml .env | nindent 8 }}
+      resources:
+        requests:
+          cpu: 10m
+          memory: 32Mi
+        limits:
+          cpu: 200m
+          memory: 128Mi
+{{- end -}}
