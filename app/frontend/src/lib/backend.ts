@@ -1,0 +1,176 @@
+// The backend-for-frontend core: every /api/* route handler calls the FastAPI backend through
+// these helpers. BACKEND_URL and COOKIE_SECURE are read from process.env on every request (run
+// time, never baked into the build); the browser only ever talks to this origin.
+import { NextResponse, type NextRequest } from "next/server";
+
+export const SESSION_COOKIE = "taskora_session";
+// The backend's user-scoped paths are /api/{user_id}/...: the id from the login answer is kept
+// in a second httpOnly cookie. It is not a credential: the backend refuses (403) any path id
+// that is not the bearer token's user.
+export const USER_COOKIE = "taskora_user";
+
+const SESSION_MAX_AGE = 60 * 60 * 24; // seconds; the backend's JWT expiry is what really counts
+const BACKEND_TIMEOUT_MS = 30_000;
+
+export type ApiUser = { id: string; email: string };
+
+export function backendUrl(): string | null {
+  const raw = process.env.BACKEND_URL?.trim();
+  if (!raw) return null;
+  return raw.replace(/\/+$/, "");
+}
+
+export function jsonError(status: number, detail: string): NextResponse {
+  return NextResponse.json({ detail }, { status });
+}
+
+/** Calls the backend; answers a NextResponse (502/504) instead of throwing when it cannot. */
+export async function callBackend(
+  path: string,
+  init: { method?: string; token?: string; body?: unknown; search?: string } = {},
+): Promise<Response | NextResponse> {
+  const base = backendUrl();
+  if (!base) return jsonError(502, "BACKEND_URL is not set on the frontend server; set it to the backend's address, e.g. http://backend:8000");
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  let body: string | undefined;
+  if (init.body !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(init.body);
+  }
+  try {
+    return await fetch(`${base}${path}${init.search ?? ""}`, {
+      method: init.method ?? "GET",
+      headers,
+      body,
+      cache: "no-store",
+      redirect: "manual",
+      signal: AbortSignal.timeout(BACKEND_TIMEOUT_MS),
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === "TimeoutError") {
+      return jsonError(504, `the backend at ${base} did not answer within ${BACKEND_TIMEOUT_MS / 1000} s`);
+    }
+    return jsonError(502, `the backend at ${base} is unreachable`);
+  }
+}
+
+/** Reads a backend answer's body as JSON, or wraps its text so the browser always gets JSON. */
+export async function readBody(res: Response): Promise<unknown> {
+  if (res.status === 204 || res.status === 304) return null;
+  const text = await res.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { detail: text.slice(0, 500) };
+  }
+}
+
+/** Turns a 422 validation list (FastAPI's {"detail": [{"loc", "msg"}]}) into one readable line,
+ *  keeping the original list in `errors`. Other errors pass through unchanged. */
+function normaliseError(status: number, body: unknown): unknown {
+  if (status >= 400 && body && typeof body === "object" && "detail" in body) {
+    const detail = (body as { detail: unknown }).detail;
+    if (Array.isArray(detail)) {
+      const msg = detail
+        .map((d) => {
+          if (d && typeof d === "object") {
+            const loc = Array.isArray((d as { loc?: unknown }).loc) ? ((d as { loc: unknown[] }).loc.filter((p) => p !== "body").join(".")) : "";
+            const m = String((d as { msg?: unknown }).msg ?? "invalid value");
+            return loc ? `${loc}: ${m}` : m;
+          }
+          return String(d);
+        })
+        .join("; ");
+      return { detail: msg || "invalid request", errors: detail };
+    }
+  }
+  if (status >= 400 && (body === null || typeof body !== "object")) {
+    return { detail: body === null ? `the backend answered ${status}` : String(body) };
+  }
+  return body;
+}
+
+/** Relays a backend answer to the browser: same status, JSON body; a 401 also ends the session. */
+export async function relay(res: Response | NextResponse): Promise<NextResponse> {
+  if (res instanceof NextResponse) return res;
+  const body = normaliseError(res.status, await readBody(res));
+  const out = res.status === 204 || body === null ? new NextResponse(null, { status: res.status }) : NextResponse.json(body, { status: res.status });
+  if (res.status === 401) clearSession(out);
+  return out;
+}
+
+export function cookieOptions() {
+  return {
+    httpOnly: true,
+    sameSite: "lax" as const,
+    path: "/",
+    secure: process.env.COOKIE_SECURE === "true",
+    maxAge: SESSION_MAX_AGE,
+  };
+}
+
+export function setSession(res: NextResponse, token: string, user: ApiUser) {
+  res.cookies.set(SESSION_COOKIE, token, cookieOptions());
+  res.cookies.set(USER_COOKIE, user.id, cookieOptions());
+}
+
+export function clearSession(res: NextResponse) {
+  res.cookies.set(SESSION_COOKIE, "", { ...cookieOptions(), maxAge: 0 });
+  res.cookies.set(USER_COOKIE, "", { ...cookieOptions(), maxAge: 0 });
+}
+
+/** Picks {id, email} out of the backend's user object (ids are strings in JSON; numbers tolerated). */
+export function toUser(raw: unknown): ApiUser | null {
+  if (!raw || typeof raw !== "object") return null;
+  const o = raw as { id?: unknown; email?: unknown; user?: unknown };
+  if (o.user && typeof o.user === "object") return toUser(o.user);
+  if ((typeof o.id === "string" && o.id) || typeof o.id === "number") {
+    return { id: String(o.id), email: typeof o.email === "string" ? o.email : "" };
+  }
+  return null;
+}
+
+export type Session = { token: string; userId: string };
+
+/** The caller's session from the cookies, or a 401 response. When only the user-id cookie is
+ *  missing (e.g. it was deleted), it is recovered from the backend's GET /api/auth/me. */
+export async function requireSession(req: NextRequest): Promise<Session | NextResponse> {
+  const token = req.cookies.get(SESSION_COOKIE)?.value;
+  if (!token) {
+    const res = jsonError(401, "not logged in; log in at /login");
+    clearSession(res);
+    return res;
+  }
+  const userId = req.cookies.get(USER_COOKIE)?.value;
+  if (userId) return { token, userId };
+  const me = await callBackend("/api/auth/me", { token });
+  if (me instanceof NextResponse) return me;
+  if (!me.ok) return relay(me);
+  const user = toUser(await readBody(me));
+  if (!user) return jsonError(502, "the backend's /api/auth/me answer has no user id");
+  return { token, userId: user.id };
+}
+
+/** Reads the browser's JSON body, or answers 422 with one clear line. */
+export async function readJson(req: NextRequest): Promise<{ body: Record<string, unknown> } | NextResponse> {
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch {
+    return jsonError(422, "the request body must be a JSON object");
+  }
+  if (!body || typeof body !== "object" || Array.isArray(body)) return jsonError(422, "the request body must be a JSON object");
+  return { body: body as Record<string, unknown> };
+}
+
+/** A path id that must be an integer (tasks, conversations), or a 422 response. */
+export function intId(raw: string, what: string): string | NextResponse {
+  if (!/^\d{1,18}$/.test(raw)) return jsonError(422, `${what} id must be a positive integer, got '${raw.slice(0, 40)}'`);
+  return raw;
+}
+
+export function userPath(userId: string, rest: string): string {
+  return `/api/${encodeURIComponent(userId)}${rest}`;
+}
