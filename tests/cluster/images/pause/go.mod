@@ -1,0 +1,3 @@
+module taskora.local/pause
+
+go 1.24.0
