@@ -1,0 +1,243 @@
+// The backend-for-frontend against a scripted backend: cookies, the bearer token and user-scoped
+// paths it sends, and how it maps the backend's errors. Needs `npm run build` first.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { after, before, describe, test } from "node:test";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startMockBackend } from "./mock-backend.mjs";
+import { freePort, startFrontend } from "./frontend-server.mjs";
+
+const standalone = join(dirname(fileURLToPath(import.meta.url)), "..", ".next", "standalone");
+
+let backend;
+let fe;
+
+before(async () => {
+  backend = await startMockBackend();
+  fe = await startFrontend({ backendUrl: backend.url });
+});
+
+after(async () => {
+  await fe?.stop();
+  await backend?.close();
+});
+
+/** A tiny cookie jar: one browser session. */
+function client() {
+  const jar = new Map();
+  async function call(method, path, body, headers = {}) {
+    const h = { ...headers };
+    if (jar.size) h.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+    if (body !== undefined) h["content-type"] = "application/json";
+    const res = await fetch(`${fe.url}${path}`, { method, headers: h, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body), redirect: "manual" });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const i = pair.indexOf("=");
+      const [k, v] = [pair.slice(0, i), pair.slice(i + 1)];
+      if (/max-age=0/i.test(c) || v === "") jar.delete(k);
+      else jar.set(k, v);
+    }
+    const text = await res.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    return { status: res.status, json, text, headers: res.headers };
+  }
+  return { call, jar };
+}
+
+function lastBackendRequest(method, pathPrefix) {
+  return backend.requests.filter((r) => r.method === method && r.path.startsWith(pathPrefix)).at(-1);
+}
+
+describe("BFF", () => {
+  test("GET /api/health answers {status: ok} without calling the backend", async () => {
+    const before = backend.requests.length;
+    const r = await client().call("GET", "/api/health");
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json, { status: "ok" });
+    assert.equal(backend.requests.length, before);
+  });
+
+  test("without a session, /api/tasks is 401 with a message and the backend is not called", async () => {
+    const before = backend.requests.length;
+    const r = await client().call("GET", "/api/tasks");
+    assert.equal(r.status, 401);
+    assert.match(r.json.detail, /not logged in/);
+    assert.equal(backend.requests.length, before);
+  });
+
+  test("pages need a session: /tasks redirects to /login", async () => {
+    const r = await client().call("GET", "/tasks");
+    assert.ok([303, 307, 308].includes(r.status), `status ${r.status}`);
+    assert.match(r.headers.get("location"), /^\/login\?next=%2Ftasks$/);
+  });
+
+  test("signup sets httpOnly cookies, answers the user but never the token", async () => {
+    const c = client();
+    const r = await c.call("POST", "/api/auth/signup", { email: "a@example.com", password: "s3cret-pass" });
+    assert.equal(r.status, 201);
+    assert.deepEqual(r.json, { user: { id: "u1", email: "a@example.com" } });
+    assert.ok(!r.text.includes("tok-"), "the token must not reach the browser's JavaScript");
+    const cookies = r.headers.getSetCookie();
+    const session = cookies.find((x) => x.startsWith("taskora_session="));
+    assert.ok(session, `no taskora_session cookie in ${cookies}`);
+    assert.match(session, /HttpOnly/i);
+    assert.match(session, /SameSite=lax/i);
+    assert.match(session, /Path=\//);
+    assert.doesNotMatch(session, /Secure/i, "COOKIE_SECURE is unset: no Secure flag");
+    assert.equal(c.jar.get("taskora_session"), "tok-1");
+  });
+
+  test("tasks: the BFF sends the bearer token to /api/{user_id}/tasks and relays answers", async () => {
+    const c = client();
+    await c.call("POST", "/api/auth/signup", { email: "b@example.com", password: "s3cret-pass" });
+    const token = c.jar.get("taskora_session");
+    const uid = c.jar.get("taskora_user");
+
+    const created = await c.call("POST", "/api/tasks", { title: "Buy milk", description: "2 litres" });
+    assert.equal(created.status, 201);
+    assert.equal(created.json.title, "Buy milk");
+    const sent = lastBackendRequest("POST", `/api/${uid}/tasks`);
+    assert.equal(sent.authorization, `Bearer ${token}`);
+    assert.deepEqual(JSON.parse(sent.body), { title: "Buy milk", description: "2 litres" });
+
+    const id = created.json.id;
+    assert.equal((await c.call("PATCH", `/api/tasks/${id}/complete`)).json.completed, true);
+    const done = await c.call("GET", "/api/tasks?status=completed");
+    assert.deepEqual(done.json.map((t) => t.id), [id]);
+    assert.equal(lastBackendRequest("GET", `/api/${uid}/tasks`).search, "?status=completed");
+    assert.deepEqual((await c.call("GET", "/api/tasks?status=pending")).json, []);
+
+    const upd = await c.call("PUT", `/api/tasks/${id}`, { title: "Buy oat milk" });
+    assert.equal(upd.status, 200);
+    assert.equal(upd.json.title, "Buy oat milk");
+
+    const del = await c.call("DELETE", `/api/tasks/${id}`);
+    assert.equal(del.status, 204);
+    assert.equal(del.text, "");
+    const gone = await c.call("PUT", `/api/tasks/${id}`, { title: "x" });
+    assert.equal(gone.status, 404);
+    assert.equal(gone.json.detail, `task ${id} not found`);
+  });
+
+  test("errors keep their status and get one readable message (401, 403, 404, 422, 409)", async () => {
+    const c = client();
+    const bad = await c.call("POST", "/api/auth/login", { email: "nobody@example.com", password: "wrong-pass" });
+    assert.equal(bad.status, 401);
+    assert.equal(bad.json.detail, "wrong email or password");
+
+    await c.call("POST", "/api/auth/signup", { email: "c@example.com", password: "s3cret-pass" });
+    const dup = await client().call("POST", "/api/auth/signup", { email: "c@example.com", password: "s3cret-pass" });
+    assert.equal(dup.status, 409);
+    assert.match(dup.json.detail, /already exists/);
+
+    const missing = await c.call("POST", "/api/tasks", { description: "no title" });
+    assert.equal(missing.status, 422);
+    assert.equal(missing.json.detail, "title: Field required");
+    assert.ok(Array.isArray(missing.json.errors));
+
+    const notJson = await c.call("POST", "/api/tasks", "{not json");
+    assert.equal(notJson.status, 422);
+    assert.match(notJson.json.detail, /JSON object/);
+
+    const badId = await c.call("DELETE", "/api/tasks/..%2F..%2Fauth%2Fme");
+    assert.equal(badId.status, 422);
+    assert.match(badId.json.detail, /task id must be a positive integer/);
+
+    const badStatus = await c.call("GET", "/api/tasks?status=done");
+    assert.equal(badStatus.status, 422);
+    assert.match(badStatus.json.detail, /status must be one of all, pending, completed/);
+
+    // A forged user-id cookie: the backend refuses with 403 and the BFF relays it.
+    c.jar.set("taskora_user", "u1");
+    const forged = await c.call("GET", "/api/tasks");
+    assert.equal(forged.status, 403);
+    assert.match(forged.json.detail, /own data/);
+  });
+
+  test("a lost user-id cookie is recovered through GET /api/auth/me", async () => {
+    const c = client();
+    const r = await c.call("POST", "/api/auth/signup", { email: "d@example.com", password: "s3cret-pass" });
+    c.jar.delete("taskora_user");
+    const list = await c.call("GET", "/api/tasks");
+    assert.equal(list.status, 200);
+    assert.equal(lastBackendRequest("GET", "/api/").path, `/api/${r.json.user.id}/tasks`);
+    const me = await c.call("GET", "/api/auth/me");
+    assert.deepEqual(me.json, { user: { id: r.json.user.id, email: "d@example.com" } });
+  });
+
+  test("chat and conversations are relayed to the user's paths", async () => {
+    const c = client();
+    const r = await c.call("POST", "/api/auth/signup", { email: "e@example.com", password: "s3cret-pass" });
+    const uid = r.json.user.id;
+    const chat = await c.call("POST", "/api/chat", { conversation_id: "7", message: "show my tasks" });
+    assert.equal(chat.status, 200);
+    assert.equal(chat.json.response, "echo: show my tasks");
+    assert.equal(chat.json.tool_calls[0].tool, "list_tasks");
+    assert.deepEqual(JSON.parse(lastBackendRequest("POST", `/api/${uid}/chat`).body), { message: "show my tasks", conversation_id: 7 });
+    assert.equal((await c.call("POST", "/api/chat", { message: "  " })).status, 422);
+    assert.equal((await c.call("POST", "/api/chat", { message: "hi", conversation_id: -2 })).status, 422);
+    assert.equal((await c.call("GET", "/api/conversations")).json[0].id, 7);
+    const msgs = await c.call("GET", "/api/conversations/7/messages");
+    assert.equal(msgs.json[0].content, "hello");
+    assert.equal((await c.call("GET", "/api/conversations/8/messages")).status, 404);
+  });
+
+  test("logout tells the backend, clears both cookies; the old session is then refused", async () => {
+    const c = client();
+    await c.call("POST", "/api/auth/signup", { email: "f@example.com", password: "s3cret-pass" });
+    const token = c.jar.get("taskora_session");
+    const out = await c.call("POST", "/api/auth/logout");
+    assert.equal(out.status, 204);
+    assert.equal(lastBackendRequest("POST", "/api/auth/logout").authorization, `Bearer ${token}`);
+    assert.equal(c.jar.size, 0);
+    assert.equal((await c.call("GET", "/api/auth/me")).status, 401);
+    // Replaying the revoked token: the backend says 401 and the BFF clears the cookies again.
+    const replay = await c.call("GET", "/api/tasks", undefined, { cookie: `taskora_session=${token}; taskora_user=u9` });
+    assert.equal(replay.status, 401);
+    assert.ok(replay.headers.getSetCookie().some((x) => x.startsWith("taskora_session=;")));
+  });
+
+  test("the server wrote nothing under .next at run time (read-only root filesystem)", () => {
+    assert.ok(!existsSync(join(standalone, ".next", "cache")), ".next/standalone/.next/cache exists");
+  });
+});
+
+describe("BACKEND_URL at run time", () => {
+  test("COOKIE_SECURE=true marks the cookies Secure", async () => {
+    const secure = await startFrontend({ backendUrl: backend.url, env: { COOKIE_SECURE: "true" } });
+    try {
+      const r = await fetch(`${secure.url}/api/auth/signup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "g@example.com", password: "s3cret-pass" }) });
+      assert.equal(r.status, 201);
+      for (const c of r.headers.getSetCookie()) assert.match(c, /; Secure/i);
+    } finally {
+      await secure.stop();
+    }
+  });
+
+  test("an unreachable backend is a 502 that names it; an unset BACKEND_URL says how to fix it", async () => {
+    const port = await freePort();
+    const down = await startFrontend({ backendUrl: `http://127.0.0.1:${port}` });
+    const unset = await startFrontend({ backendUrl: undefined });
+    try {
+      const login = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "a@example.com", password: "x" }) };
+      const r = await fetch(`${down.url}/api/auth/login`, login);
+      assert.equal(r.status, 502);
+      assert.equal((await r.json()).detail, `the backend at http://127.0.0.1:${port} is unreachable`);
+      const u = await fetch(`${unset.url}/api/auth/login`, login);
+      assert.equal(u.status, 502);
+      assert.match((await u.json()).detail, /BACKEND_URL is not set.*set it/);
+      assert.match(unset.output(), /BACKEND_URL is not set/);
+      // health stays up whatever the backend does
+      assert.equal((await fetch(`${down.url}/api/health`)).status, 200);
+    } finally {
+      await down.stop();
+      await unset.stop();
+    }
+  });
+});

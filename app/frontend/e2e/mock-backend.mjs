@@ -1,0 +1,103 @@
+// A scripted stand-in for the FastAPI backend, for the BFF test only (the browser test uses the
+// real backend). It speaks the backend's interface from DEVELOPERS.md and records every request,
+// so the test can check what the BFF sent (bearer token, user-scoped path, body).
+import { createServer } from "node:http";
+
+export function startMockBackend() {
+  const users = new Map(); // email -> {id, email, password}
+  const tokens = new Map(); // token -> user id
+  const tasks = new Map(); // id -> task (with user_id)
+  const requests = [];
+  let nextUser = 1;
+  let nextTask = 1;
+  let nextToken = 1;
+
+  const server = createServer(async (req, res) => {
+    let raw = "";
+    for await (const chunk of req) raw += chunk;
+    const url = new URL(req.url, "http://mock");
+    requests.push({ method: req.method, path: url.pathname, search: url.search, authorization: req.headers.authorization ?? null, body: raw });
+    const send = (status, body) => {
+      res.writeHead(status, body === undefined ? {} : { "content-type": "application/json" });
+      res.end(body === undefined ? undefined : JSON.stringify(body));
+    };
+    let body = null;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return send(422, { detail: [{ loc: ["body"], msg: "invalid JSON", type: "json_invalid" }] });
+      }
+    }
+    const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? "");
+    const caller = auth ? tokens.get(auth[1]) : undefined;
+    const p = url.pathname;
+
+    if (p === "/api/auth/signup" || p === "/api/auth/login") {
+      if (!body?.email || !body?.password) return send(422, { detail: [{ loc: ["body", "email"], msg: "Field required", type: "missing" }] });
+      let user = users.get(body.email);
+      if (p.endsWith("signup")) {
+        if (user) return send(409, { detail: "an account with this email already exists: log in" });
+        user = { id: `u${nextUser++}`, email: body.email, password: body.password };
+        users.set(body.email, user);
+      } else if (!user || user.password !== body.password) {
+        return send(401, { detail: "wrong email or password" });
+      }
+      const token = `tok-${nextToken++}`;
+      tokens.set(token, user.id);
+      return send(p.endsWith("signup") ? 201 : 200, { access_token: token, token_type: "bearer", user: { id: user.id, email: user.email } });
+    }
+    if (p === "/api/broken/text") return send(500, "boom");
+    if (!caller) return send(401, { detail: "not authenticated" });
+    if (p === "/api/auth/logout") {
+      tokens.delete(auth[1]);
+      return send(204);
+    }
+    if (p === "/api/auth/me") {
+      const u = [...users.values()].find((x) => x.id === caller);
+      return send(200, { id: u.id, email: u.email });
+    }
+    const m = /^\/api\/([^/]+)(\/.*)$/.exec(p);
+    if (!m) return send(404, { detail: "Not Found" });
+    if (m[1] !== caller) return send(403, { detail: "you may only act on your own data" });
+    const rest = m[2];
+    if (rest === "/tasks" && req.method === "GET") {
+      const status = url.searchParams.get("status") ?? "all";
+      const mine = [...tasks.values()].filter((t) => t.user_id === caller && (status === "all" || (status === "completed") === t.completed));
+      return send(200, mine.map(({ user_id: _u, ...t }) => t)); // eslint-disable-line @typescript-eslint/no-unused-vars
+    }
+    if (rest === "/tasks" && req.method === "POST") {
+      if (typeof body?.title !== "string" || !body.title) return send(422, { detail: [{ loc: ["body", "title"], msg: "Field required", type: "missing" }] });
+      const now = new Date().toISOString();
+      const t = { id: nextTask++, user_id: caller, title: body.title, description: body.description ?? "", completed: false, created_at: now, updated_at: now };
+      tasks.set(t.id, t);
+      const { user_id: _u, ...out } = t; // eslint-disable-line @typescript-eslint/no-unused-vars
+      return send(201, out);
+    }
+    const tm = /^\/tasks\/(\d+)(\/complete)?$/.exec(rest);
+    if (tm) {
+      const t = tasks.get(Number(tm[1]));
+      if (!t || t.user_id !== caller) return send(404, { detail: `task ${tm[1]} not found` });
+      if (tm[2] && req.method === "PATCH") t.completed = !t.completed;
+      else if (req.method === "PUT") Object.assign(t, body ?? {});
+      else if (req.method === "DELETE") {
+        tasks.delete(t.id);
+        return send(204);
+      }
+      const { user_id: _u, ...out } = t; // eslint-disable-line @typescript-eslint/no-unused-vars
+      return send(200, out);
+    }
+    if (rest === "/chat" && req.method === "POST") {
+      return send(200, { conversation_id: body.conversation_id ?? 7, response: `echo: ${body.message}`, tool_calls: [{ tool: "list_tasks", arguments: { status: "all" }, result: [] }] });
+    }
+    if (rest === "/conversations") return send(200, [{ id: 7, created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z", title: "hello" }]);
+    if (rest === "/conversations/7/messages") return send(200, [{ id: 1, conversation_id: 7, role: "user", content: "hello", tool_calls: null, created_at: "2026-01-01T00:00:00Z" }]);
+    return send(404, { detail: "Not Found" });
+  });
+
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, requests, close: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
