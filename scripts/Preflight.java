@@ -1,0 +1,226 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//SOURCES lib/Console.java lib/Cmd.java lib/Config.java
+//DEPS info.picocli:picocli:4.7.7
+//DESCRIPTION Checks that the tools Taskora Deploy needs are installed and new enough, and that the host can hold the Minikube profile.
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "preflight", mixinStandardHelpOptions = true, version = "taskora preflight 1.0",
+        description = {"Checks the tools and the host before a deploy: docker (with a reachable daemon), minikube, "
+                + "kubectl, helm and Java present and new enough; kubectl-ai, kagent and `docker ai` reported "
+                + "when present; CPUs, memory and free disk against the Minikube profile.",
+                "Prints one row per check, with a fix hint on each failed row."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every required check passed", "1:a required check failed", "2:bad option or configuration"})
+public class Preflight implements Callable<Integer> {
+    @Mixin Options options;
+
+    @Option(names = "--json", description = "Print the checks as JSON instead of a table.")
+    boolean json;
+
+    /** One row of the report. */
+    record Check(String name, boolean required, boolean ok, String found, String need, String hint) {}
+
+    public static void main(String... args) {
+        System.exit(run(new Preflight(), args));
+    }
+
+    /** Runs a picocli command with the shared error handling (one line, hint, exit code). */
+    static int run(Object command, String... args) {
+        CommandLine cl = new CommandLine(command);
+        String name = cl.getCommandName();
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof Failure f) {
+                Console.error(name, f.getMessage(), f.hint);
+                return f.exitCode;
+            }
+            throw ex;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            Console.error(name, ex.getMessage(), "see " + name + " --help");
+            return Exit.USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        Config cfg = options.load();
+        List<Check> checks = checks(cfg);
+        if (json) printJson(checks); else print(checks);
+        return failedRequired(checks).isEmpty() ? Exit.OK : Exit.CHECK_FAILED;
+    }
+
+    static List<Check> failedRequired(List<Check> checks) {
+        return checks.stream().filter(c -> c.required() && !c.ok()).toList();
+    }
+
+    static void print(List<Check> checks) {
+        List<List<String>> rows = new ArrayList<>();
+        for (Check c : checks) {
+            String status = c.ok() ? Console.green("ok") : c.required() ? Console.red("FAIL") : Console.yellow("missing");
+            rows.add(List.of(c.name(), c.required() ? "required" : "optional", status, c.found(), c.need(),
+                    c.ok() ? "" : c.hint()));
+        }
+        Console.table(List.of("CHECK", "KIND", "STATUS", "FOUND", "NEED", "FIX"), rows);
+        List<Check> failed = failedRequired(checks);
+        if (failed.isEmpty()) Console.info(Console.green("preflight: all required checks passed"));
+        else Console.info(Console.red("preflight: " + failed.size() + " required check(s) failed: ")
+                + String.join(", ", failed.stream().map(Check::name).toList()));
+    }
+
+    static void printJson(List<Check> checks) {
+        StringBuilder sb = new StringBuilder("[\n");
+        for (int i = 0; i < checks.size(); i++) {
+            Check c = checks.get(i);
+            sb.append("  {\"name\": ").append(Console.json(c.name())).append(", \"required\": ").append(c.required())
+                    .append(", \"ok\": ").append(c.ok()).append(", \"found\": ").append(Console.json(c.found()))
+                    .append(", \"need\": ").append(Console.json(c.need())).append(", \"hint\": ")
+                    .append(Console.json(c.ok() ? "" : c.hint())).append(i < checks.size() - 1 ? "},\n" : "}\n");
+        }
+        System.out.println(sb.append("]"));
+    }
+
+    // ---------------------------------------------------------------- the checks
+    static List<Check> checks(Config cfg) {
+        boolean onMinikube = cfg.minikube();
+        List<Check> out = new ArrayList<>();
+        String min;
+
+        min = minVersion(cfg, "java", "17");
+        String javaVersion = System.getProperty("java.specification.version");
+        out.add(new Check("java", true, atLeast(javaVersion, min), javaVersion, ">= " + min,
+                "install a JDK " + min + "+ (Debian: apt-get install openjdk-17-jdk-headless) or set JAVA_HOME"));
+
+        min = minVersion(cfg, "docker", "20.10");
+        Cmd.Result client = Cmd.query("docker", "version", "--format", "{{.Client.Version}}");
+        String dv = version(client.out());
+        boolean dockerOk = dv != null && atLeast(dv, min);
+        out.add(new Check("docker", true, dockerOk, dv != null ? dv : "not found", ">= " + min,
+                dv == null ? "install Docker " + min + "+: https://docs.docker.com/engine/install/" : "upgrade Docker to " + min + "+"));
+        if (dv != null) {
+            Cmd.Result server = Cmd.query("docker", "version", "--format", "{{.Server.Version}}");
+            String sv = version(server.out());
+            out.add(new Check("docker daemon", true, server.ok() && sv != null, server.ok() && sv != null ? sv : "unreachable",
+                    "reachable", "start the Docker daemon (systemctl start docker) and check that your user may use it"));
+        }
+
+        min = minVersion(cfg, "minikube", "1.32");
+        Cmd.Result mk = Cmd.query("minikube", "version", "--short");
+        String mv = mk.ok() ? version(mk.out()) : null;
+        out.add(new Check("minikube", onMinikube, mv != null && atLeast(mv, min), mv != null ? mv : "not found", ">= " + min,
+                mv == null ? "install minikube " + min + "+: https://minikube.sigs.k8s.io/docs/start/ (or deploy to an existing cluster with --target context)"
+                        : "upgrade minikube to " + min + "+: https://minikube.sigs.k8s.io/docs/start/"));
+
+        min = minVersion(cfg, "kubectl", "1.28");
+        Cmd.Result kc = Cmd.query("kubectl", "version", "--client", "-o", "json");
+        String kv = kc.ok() ? version(Config.text(Config.json(kc.out()), "clientVersion", "gitVersion")) : null;
+        out.add(new Check("kubectl", true, kv != null && atLeast(kv, min), kv != null ? kv : "not found", ">= " + min,
+                "install kubectl " + min + "+: https://kubernetes.io/docs/tasks/tools/ (or use `minikube kubectl --`)"));
+
+        min = minVersion(cfg, "helm", "3.12");
+        Cmd.Result hv = Cmd.query("helm", "version", "--template", "{{.Version}}");
+        String hver = hv.ok() ? version(hv.out()) : null;
+        out.add(new Check("helm", true, hver != null && atLeast(hver, min), hver != null ? hver : "not found", ">= " + min,
+                "install Helm " + min + "+: https://helm.sh/docs/intro/install/"));
+
+        if (!onMinikube) {
+            Cmd.Result ctx = Cmd.query(cfg.kubectl("config", "current-context"));
+            String name = cfg.kubeContext().isEmpty() ? ctx.out().strip() : cfg.kubeContext();
+            Cmd.Result reach = Cmd.query(cfg.kubectl("get", "--raw", "/readyz"));
+            out.add(new Check("kube-context", true, reach.ok(), name.isEmpty() ? "none" : name + (reach.ok() ? "" : " (unreachable)"),
+                    "reachable", "pick a reachable cluster: kubectl config use-context NAME, or --context NAME"));
+        }
+
+        // Optional AI tools: reported, never required.
+        Cmd.Result ai = Cmd.query("kubectl-ai", "version");
+        out.add(new Check("kubectl-ai", false, ai.ok(), ai.ok() ? firstLine(ai.out()) : "not found", "optional",
+                "install kubectl-ai for `ai-ops`: https://github.com/GoogleCloudPlatform/kubectl-ai"));
+        Cmd.Result kg = Cmd.query("kagent", "version");
+        out.add(new Check("kagent", false, kg.ok(), kg.ok() ? firstLine(kg.out()) : "not found", "optional",
+                "install the kagent CLI: https://kagent.dev/docs"));
+        Cmd.Result dai = dv == null ? new Cmd.Result(Cmd.NOT_FOUND, "", "", false) : Cmd.query("docker", "ai", "version");
+        out.add(new Check("docker ai", false, dai.ok(), dai.ok() ? firstLine(dai.out()) : "not found", "optional",
+                "enable Gordon (`docker ai`) in Docker Desktop settings"));
+
+        // The host against the profile (only matters when Minikube runs here).
+        long cpus = Runtime.getRuntime().availableProcessors();
+        long wantCpus = cfg.num("minikube.cpus");
+        out.add(new Check("host CPUs", onMinikube, cpus >= wantCpus, String.valueOf(cpus), ">= " + wantCpus + " (minikube.cpus)",
+                "use a bigger host, or ask for fewer: --set minikube.cpus=" + Math.max(2, cpus)));
+        long memMiB = memTotalMiB();
+        long wantMem = cfg.num("minikube.memoryMiB");
+        out.add(new Check("host memory", onMinikube, memMiB < 0 || memMiB >= wantMem, memMiB < 0 ? "unknown" : memMiB + " MiB",
+                ">= " + wantMem + " MiB (minikube.memoryMiB)",
+                "free memory or ask for less: --set minikube.memoryMiB=" + Math.max(2048, memMiB / 2)));
+        long freeGiB = freeDiskGiB();
+        long wantDisk = cfg.num("minikube.diskGiB");
+        out.add(new Check("free disk", onMinikube, freeGiB >= wantDisk, freeGiB + " GiB", ">= " + wantDisk + " GiB (minikube.diskGiB)",
+                "free disk space (docker system prune) or ask for less: --set minikube.diskGiB=" + Math.max(5, freeGiB / 2)));
+        return out;
+    }
+
+    static String minVersion(Config cfg, String tool, String dflt) {
+        String v = cfg.str("preflight.minVersions." + tool);
+        return v.isEmpty() ? dflt : v;
+    }
+
+    private static final Pattern VERSION = Pattern.compile("(\\d+)(\\.\\d+)*");
+
+    /** The first dotted version number in a tool's output (v1.34.0, 28.2.2, Client Version: v1.31). */
+    static String version(String text) {
+        if (text == null) return null;
+        Matcher m = VERSION.matcher(text);
+        return m.find() ? m.group() : null;
+    }
+
+    /** Compares dotted versions numerically: 1.10 >= 1.9. */
+    static boolean atLeast(String have, String need) {
+        String[] a = have.split("\\."), b = need.split("\\.");
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            long x = i < a.length ? parse(a[i]) : 0, y = i < b.length ? parse(b[i]) : 0;
+            if (x != y) return x > y;
+        }
+        return true;
+    }
+
+    private static long parse(String s) {
+        Matcher m = Pattern.compile("\\d+").matcher(s);
+        return m.find() ? Long.parseLong(m.group()) : 0;
+    }
+
+    static String firstLine(String s) {
+        String l = s.strip().lines().findFirst().orElse("");
+        return l.length() > 40 ? l.substring(0, 40) + "..." : l;
+    }
+
+    static long memTotalMiB() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/meminfo")))
+                if (l.startsWith("MemTotal:")) return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024;
+        } catch (Exception e) {
+            // not Linux: fall through
+        }
+        return -1;
+    }
+
+    static long freeDiskGiB() {
+        try {
+            return Files.getFileStore(Path.of(System.getProperty("user.home"))).getUsableSpace() >> 30;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+// Console output shared by the Taskora scripts: colour (jansi; off when stdout is not a terminal
+// or NO_COLOR is set), step headings, aligned tables, and the exit codes every script uses.
+//DEPS org.fusesource.jansi:jansi:2.4.3
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.fusesource.jansi.Ansi;
+import org.fusesource.jansi.AnsiConsole;
+
+/** Exit codes shared by every script (docs/TOOLKIT.md lists them). */
+final class Exit {
+    static final int OK = 0;
+    /** A check failed: a preflight requirement, an image check, a smoke check. */
+    static final int CHECK_FAILED = 1;
+    /** Bad input: an unknown option, a bad value in taskora.yaml or --set. */
+    static final int USAGE = 2;
+    /** An external command failed (docker build, minikube start, kubectl ...). */
+    static final int COMMAND_FAILED = 3;
+    /** The running Minikube profile does not match taskora.yaml; the fix is printed. */
+    static final int PROFILE_MISMATCH = 4;
+    /** helm upgrade failed and the release was rolled back (or the failed install removed). */
+    static final int ROLLED_BACK = 5;
+
+    private Exit() {}
+}
+
+/** An expected failure: one clear line (plus an optional hint), an exit code, no stack trace. */
+final class Failure extends RuntimeException {
+    final int exitCode;
+    final String hint;
+
+    Failure(int exitCode, String message, String hint) {
+        super(message);
+        this.exitCode = exitCode;
+        this.hint = hint;
+    }
+
+    Failure(int exitCode, String message) {
+        this(exitCode, message, null);
+    }
+}
+
+final class Console {
+    static boolean color = false;
+    static boolean verbose = false;
+    private static boolean installed = false;
+
+    private Console() {}
+
+    /** Decides on colour once per process: a terminal, no NO_COLOR, TERM not dumb. */
+    static void init(boolean verboseFlag) {
+        verbose = verboseFlag;
+        boolean tty = System.console() != null;
+        color = tty && System.getenv("NO_COLOR") == null && !"dumb".equals(System.getenv("TERM"));
+        if (color && !installed) {
+            AnsiConsole.systemInstall();
+            installed = true;
+        }
+    }
+
+    static String paint(Ansi.Color c, String s) {
+        return color ? Ansi.ansi().fg(c).a(s).reset().toString() : s;
+    }
+
+    static String bold(String s) {
+        return color ? Ansi.ansi().bold().a(s).reset().toString() : s;
+    }
+
+    static String green(String s) { return paint(Ansi.Color.GREEN, s); }
+    static String red(String s) { return paint(Ansi.Color.RED, s); }
+    static String yellow(String s) { return paint(Ansi.Color.YELLOW, s); }
+    static String dim(String s) { return color ? Ansi.ansi().fgBrightBlack().a(s).reset().toString() : s; }
+
+    static void heading(String s) { System.out.println(bold("==> " + s)); System.out.flush(); }
+    static void info(String s) { System.out.println(s); System.out.flush(); }
+    static void detail(String s) { if (verbose) { System.out.println(dim("    " + s)); System.out.flush(); } }
+    static void warn(String s) { System.out.println(yellow("warning: ") + s); System.out.flush(); }
+
+    /** One line on stderr: "<script>: error: ...", and "  hint: ..." when there is one. */
+    static void error(String script, String message, String hint) {
+        System.err.println(script + ": " + red("error:") + " " + message);
+        if (hint != null && !hint.isBlank()) System.err.println("  hint: " + hint);
+        System.err.flush();
+    }
+
+    static String status(boolean ok) { return ok ? green("PASS") : red("FAIL"); }
+
+    static String seconds(long millis) {
+        return String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
+    }
+
+    static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    /** Prints rows aligned under the headers; cells may carry colour (widths ignore it). */
+    static void table(List<String> headers, List<List<String>> rows) {
+        List<List<String>> all = new ArrayList<>();
+        all.add(headers);
+        all.addAll(rows);
+        int[] w = new int[headers.size()];
+        for (List<String> r : all)
+            for (int i = 0; i < r.size() && i < w.length; i++) w[i] = Math.max(w[i], visible(r.get(i)).length());
+        for (int n = 0; n < all.size(); n++) {
+            List<String> r = all.get(n);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < r.size() && i < w.length; i++) {
+                String cell = n == 0 ? bold(r.get(i)) : r.get(i);
+                sb.append(cell);
+                if (i < r.size() - 1) sb.append(" ".repeat(w[i] - visible(r.get(i)).length() + 2));
+            }
+            System.out.println(sb.toString().stripTrailing());
+        }
+        System.out.flush();
+    }
+
+    static String visible(String s) {
+        return s == null ? "" : s.replaceAll("\u001B\\[[0-9;]*m", "");
+    }
+
+    /** JSON string literal (for --json output; no library needed for writing). */
+    static String json(String s) {
+        if (s == null) return "null";
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c)); else sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
+    }
+}
