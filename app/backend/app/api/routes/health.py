@@ -1,0 +1,45 @@
+"""/healthz: the process answers. /readyz: database and MCP server reachable, and not draining."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from app.core.db import ping
+
+router = APIRouter(tags=["health"])
+
+
+def mcp_health_url(mcp_url: str) -> str:
+    p = urlsplit(mcp_url)
+    return urlunsplit((p.scheme, p.netloc, "/healthz", "", ""))
+
+
+@router.get("/healthz")
+async def healthz():
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(request: Request):
+    state = request.app.state
+    if state.draining:
+        return JSONResponse({"status": "draining"}, status_code=503)
+    checks = {}
+    try:
+        await run_in_threadpool(ping, state.engine)
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["database"] = f"unreachable: {type(exc).__name__}"
+    try:
+        async with httpx.AsyncClient(timeout=2.0) as c:
+            r = await c.get(mcp_health_url(state.settings.mcp_server_url))
+        checks["mcp_server"] = "ok" if r.status_code == 200 else f"status {r.status_code}"
+    except httpx.HTTPError as exc:
+        checks["mcp_server"] = f"unreachable: {type(exc).__name__}"
+    ok = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks},
+                        status_code=200 if ok else 503)

@@ -1,0 +1,99 @@
+"""Settings, read from the environment only (see DEVELOPERS.md for the variable list)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Values that mean "nobody set this": refused outside development.
+PLACEHOLDERS = {"", "changeme", "change-me", "change_me", "changeit", "secret", "password",
+                "placeholder", "todo", "xxx", "dev", "test"}
+DEV_JWT_SECRET = "dev-only-jwt-secret-change-me"
+DEV_MCP_TOKEN = "dev-only-mcp-token-change-me"
+
+
+def is_placeholder(value: str | None) -> bool:
+    v = (value or "").strip().lower()
+    return v in PLACEHOLDERS or "change-me" in v or "changeme" in v or v.startswith("dev-only")
+
+
+def normalize_database_url(url: str) -> str:
+    """postgres://, postgresql:// and postgresql+psycopg:// all mean psycopg 3; the query is kept."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme in ("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg3"):
+        return urlunsplit(("postgresql+psycopg",) + tuple(parts[1:]))
+    raise ValueError(
+        f"DATABASE_URL has scheme '{parts.scheme}': use postgresql://user:pass@host:5432/db"
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    app_env: Literal["development", "production", "staging", "test"] = "development"
+    database_url: str = "postgresql://taskora:taskora@127.0.0.1:5432/taskora"
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_expire_minutes: int = 60 * 24
+    mcp_server_url: str = "http://127.0.0.1:8001/mcp"
+    mcp_service_token: str = DEV_MCP_TOKEN
+    agent_backend: Literal["offline", "openai"] = "offline"
+    llm_base_url: str = "https://api.openai.com/v1"
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: str = ""
+    llm_timeout_seconds: float = 60.0
+    shutdown_drain_seconds: float = 5.0
+    log_level: str = "INFO"
+    host: str = "0.0.0.0"
+    port: int = 8000
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, v: str) -> str:
+        return normalize_database_url(v)
+
+    @field_validator("app_env", "agent_backend", mode="before")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.strip().lower() if isinstance(v, str) else v
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url
+
+    def problems(self) -> list[str]:
+        """What stops start-up outside development: missing or placeholder secrets."""
+        if self.app_env == "development":
+            return []
+        out = []
+        if is_placeholder(self.jwt_secret) or len(self.jwt_secret) < 16:
+            out.append("JWT_SECRET is missing, a placeholder or shorter than 16 characters")
+        if is_placeholder(self.mcp_service_token):
+            out.append("MCP_SERVICE_TOKEN is missing or a placeholder")
+        password = urlsplit(self.database_url).password
+        if is_placeholder(password):
+            out.append("DATABASE_URL has no password or a placeholder one")
+        if self.agent_backend == "openai" and self.llm_api_key and is_placeholder(self.llm_api_key):
+            out.append("LLM_API_KEY is a placeholder (leave it empty only for key-less servers such as Ollama)")
+        return out
+
+
+class SettingsError(SystemExit):
+    pass
+
+
+def check_startup(settings: Settings) -> None:
+    problems = settings.problems()
+    if problems:
+        raise SettingsError(
+            f"taskora: refusing to start with APP_ENV={settings.app_env}: {'; '.join(problems)}; "
+            "set real values in the environment (e.g. `openssl rand -hex 32`) or use APP_ENV=development"
+        )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

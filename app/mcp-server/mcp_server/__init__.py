@@ -1,0 +1,1 @@
+"""Taskora MCP server: the five task tools over MCP streamable HTTP at /mcp."""

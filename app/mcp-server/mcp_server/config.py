@@ -1,0 +1,69 @@
+"""Settings, read from the environment only."""
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDERS = {"", "changeme", "change-me", "change_me", "changeit", "secret", "password",
+                "placeholder", "todo", "xxx", "dev", "test"}
+DEV_MCP_TOKEN = "dev-only-mcp-token-change-me"
+
+
+def is_placeholder(value: str | None) -> bool:
+    v = (value or "").strip().lower()
+    return v in PLACEHOLDERS or "change-me" in v or "changeme" in v or v.startswith("dev-only")
+
+
+def normalize_database_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() in ("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg3"):
+        return urlunsplit(("postgresql+psycopg",) + tuple(parts[1:]))
+    raise ValueError(f"DATABASE_URL has scheme '{parts.scheme}': use postgresql://user:pass@host:5432/db")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    app_env: Literal["development", "production", "staging", "test"] = "development"
+    database_url: str = "postgresql://taskora:taskora@127.0.0.1:5432/taskora"
+    mcp_service_token: str = DEV_MCP_TOKEN
+    shutdown_drain_seconds: float = 5.0
+    log_level: str = "INFO"
+    host: str = "0.0.0.0"
+    port: int = 8001
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, v: str) -> str:
+        return normalize_database_url(v)
+
+    @field_validator("app_env", mode="before")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.strip().lower() if isinstance(v, str) else v
+
+    def problems(self) -> list[str]:
+        if self.app_env == "development":
+            return []
+        out = []
+        if is_placeholder(self.mcp_service_token):
+            out.append("MCP_SERVICE_TOKEN is missing or a placeholder")
+        if is_placeholder(urlsplit(self.database_url).password):
+            out.append("DATABASE_URL has no password or a placeholder one")
+        return out
+
+
+class SettingsError(SystemExit):
+    pass
+
+
+def check_startup(settings: Settings) -> None:
+    problems = settings.problems()
+    if problems:
+        raise SettingsError(
+            f"taskora-mcp-server: refusing to start with APP_ENV={settings.app_env}: {'; '.join(problems)}; "
+            "set real values in the environment or use APP_ENV=development"
+        )
