@@ -1,0 +1,165 @@
+"""The offline agent on a table of phrasings: which MCP tools it calls, with which arguments.
+
+The tools here are an in-memory stand-in with the MCP server's semantics, so that the table
+checks the agent's understanding alone; test_chat.py runs the same agent through the real
+MCP server and database.
+"""
+from __future__ import annotations
+
+import asyncio
+import copy
+
+import pytest
+
+from app.agent.mcp_client import ToolError
+from app.agent.offline import OfflineAgent
+
+SEED = [
+    {"id": 1, "title": "Buy groceries", "description": "", "completed": False},
+    {"id": 2, "title": "Team meeting", "description": "", "completed": False},
+    {"id": 3, "title": "Pay bills", "description": "", "completed": True},
+    {"id": 4, "title": "Write report", "description": "", "completed": False},
+    {"id": 5, "title": "Call mom", "description": "", "completed": False},
+    {"id": 6, "title": "Call the dentist", "description": "", "completed": False},
+]
+
+
+class MemoryTools:
+    def __init__(self) -> None:
+        self.tasks = copy.deepcopy(SEED)
+        self.calls: list[tuple[str, dict]] = []
+
+    async def call(self, name: str, args: dict | None = None):
+        args = {k: v for k, v in (args or {}).items() if v is not None}
+        self.calls.append((name, args))
+        if name == "add_task":
+            t = {"id": max(t["id"] for t in self.tasks) + 1, "title": args["title"],
+                 "description": args.get("description", ""), "completed": False}
+            self.tasks.append(t)
+            return {"task_id": t["id"], "status": "created", "title": t["title"]}
+        if name == "list_tasks":
+            st = args.get("status", "all")
+            return [t for t in self.tasks if st == "all" or t["completed"] == (st == "completed")]
+        task = next((t for t in self.tasks if t["id"] == args["task_id"]), None)
+        if task is None:
+            raise ToolError(f"task {args['task_id']} not found")
+        if name == "complete_task":
+            task["completed"] = True
+            return {"task_id": task["id"], "status": "completed", "title": task["title"]}
+        if name == "delete_task":
+            self.tasks.remove(task)
+            return {"task_id": task["id"], "status": "deleted", "title": task["title"]}
+        if name == "update_task":
+            task.update({k: args[k] for k in ("title", "description") if k in args})
+            return {"task_id": task["id"], "status": "updated", "title": task["title"]}
+        raise AssertionError(name)
+
+
+L_ALL = ("list_tasks", {"status": "all"})
+PHRASINGS = [
+    # --- the contract's eight ---
+    ("Add a task to buy groceries", [("add_task", {"title": "Buy groceries"})]),
+    ("Show me all my tasks", [L_ALL]),
+    ("What's pending?", [("list_tasks", {"status": "pending"})]),
+    ("Mark task 3 as complete", [("complete_task", {"task_id": 3})]),
+    ("Delete the meeting task", [L_ALL, ("delete_task", {"task_id": 2})]),
+    ("Change task 1 to 'Call mom tonight'", [("update_task", {"task_id": 1, "title": "Call mom tonight"})]),
+    ("I need to remember to pay bills", [("add_task", {"title": "Pay bills"})]),
+    ("What have I completed?", [("list_tasks", {"status": "completed"})]),
+    # --- adding, other words ---
+    ("add buy milk", [("add_task", {"title": "Buy milk"})]),
+    ("Create a new todo: call the plumber", [("add_task", {"title": "Call the plumber"})]),
+    ("Please add 'Renew passport' to my list", [("add_task", {"title": "Renew passport"})]),
+    ("remind me to water the plants", [("add_task", {"title": "Water the plants"})]),
+    ("New item: book flights", [("add_task", {"title": "Book flights"})]),
+    ('Can you add a task called "Clean the garage"?', [("add_task", {"title": "Clean the garage"})]),
+    ("I have to finish the slides", [("add_task", {"title": "Finish the slides"})]),
+    ("Add task 'Pick up kids' with description after school",
+     [("add_task", {"title": "Pick up kids", "description": "after school"})]),
+    ("jot down get a haircut", [("add_task", {"title": "Get a haircut"})]),
+    ("Put 'Submit taxes' on my todo list", [("add_task", {"title": "Submit taxes"})]),
+    ("add a new task: Prepare presentation", [("add_task", {"title": "Prepare presentation"})]),
+    ("Don't let me forget to call grandma", [("add_task", {"title": "Call grandma"})]),
+    ("add an item to my list: renew the car insurance", [("add_task", {"title": "Renew the car insurance"})]),
+    # --- listing ---
+    ("list my todos", [L_ALL]),
+    ("What's left to do?", [("list_tasks", {"status": "pending"})]),
+    ("Show completed tasks", [("list_tasks", {"status": "completed"})]),
+    ("Which tasks are still open?", [("list_tasks", {"status": "pending"})]),
+    ("Show me my finished items", [("list_tasks", {"status": "completed"})]),
+    ("display everything", [L_ALL]),
+    ("What tasks have I finished?", [("list_tasks", {"status": "completed"})]),
+    ("Do I have any incomplete tasks?", [("list_tasks", {"status": "pending"})]),
+    ("what's on my list", [L_ALL]),
+    ("show tasks that are not done yet", [("list_tasks", {"status": "pending"})]),
+    # --- completing ---
+    ("complete task 4", [("complete_task", {"task_id": 4})]),
+    ("I finished the report", [L_ALL, ("complete_task", {"task_id": 4})]),
+    ("task 2 is done", [("complete_task", {"task_id": 2})]),
+    ("check off #6", [("complete_task", {"task_id": 6})]),
+    ("Mark the groceries task as done", [L_ALL, ("complete_task", {"task_id": 1})]),
+    ("finish todo number 5", [("complete_task", {"task_id": 5})]),
+    ("done with item 1", [("complete_task", {"task_id": 1})]),
+    ("mark 'Call the dentist' as completed", [L_ALL, ("complete_task", {"task_id": 6})]),
+    # --- deleting (asks back when nothing or several match; never everything at once) ---
+    ("remove task 4", [("delete_task", {"task_id": 4})]),
+    ("delete the call task", [L_ALL]),
+    ("delete all my tasks", []),
+    ("get rid of the groceries item", [L_ALL, ("delete_task", {"task_id": 1})]),
+    ("cancel 'Write report'", [L_ALL, ("delete_task", {"task_id": 4})]),
+    ("delete everything", []),
+    ("remove the vacation task", [L_ALL]),
+    ("erase #3", [("delete_task", {"task_id": 3})]),
+    ("please delete the dentist todo", [L_ALL, ("delete_task", {"task_id": 6})]),
+    # --- updating ---
+    ("rename task 2 to Weekly sync", [("update_task", {"task_id": 2, "title": "Weekly sync"})]),
+    ("Update the report task to 'Write final report'",
+     [L_ALL, ("update_task", {"task_id": 4, "title": "Write final report"})]),
+    ("change the description of task 4 to include the Q3 numbers",
+     [("update_task", {"task_id": 4, "description": "include the Q3 numbers"})]),
+    ("edit #5 to Call mom on Sunday", [("update_task", {"task_id": 5, "title": "Call mom on Sunday"})]),
+    ("change the call task to 'Call dad'", [L_ALL]),
+    # --- no tool ---
+    ("hello", []),
+    ("What can you do?", []),
+    ("thanks!", []),
+    ("who are you", []),
+    ("help", []),
+    ("good morning", []),
+]
+
+
+@pytest.mark.parametrize("message,expected", PHRASINGS, ids=[p[0] for p in PHRASINGS])
+def test_phrasing(message, expected):
+    tools = MemoryTools()
+    answer = asyncio.run(OfflineAgent().run(tools, [], message))
+    assert tools.calls == expected, f"{message!r} -> {tools.calls} (answer: {answer!r})"
+    assert answer.strip()
+
+
+def test_table_is_large_enough():
+    assert len(PHRASINGS) >= 40
+
+
+def test_ambiguous_delete_asks_back_then_follows_up():
+    tools = MemoryTools()
+    answer = asyncio.run(OfflineAgent().run(tools, [], "delete the call task"))
+    assert "Which one should I delete?" in answer and "#5" in answer and "#6" in answer
+    assert len(tools.tasks) == len(SEED)
+    history = [{"role": "user", "content": "delete the call task"}, {"role": "assistant", "content": answer}]
+    answer2 = asyncio.run(OfflineAgent().run(tools, history, "6"))
+    assert tools.calls[-1] == ("delete_task", {"task_id": 6})
+    assert "Call the dentist" in answer2
+
+
+def test_delete_everything_is_refused_without_tools():
+    tools = MemoryTools()
+    answer = asyncio.run(OfflineAgent().run(tools, [], "remove all tasks"))
+    assert tools.calls == [] and "won't delete all" in answer and len(tools.tasks) == len(SEED)
+
+
+def test_missing_id_answers_without_guessing():
+    tools = MemoryTools()
+    answer = asyncio.run(OfflineAgent().run(tools, [], "delete task 99"))
+    assert tools.calls == [("delete_task", {"task_id": 99})]
+    assert "no task #99" in answer
