@@ -175,6 +175,8 @@ describe("BFF", () => {
     const c = client();
     const r = await c.call("POST", "/api/auth/signup", { email: "e@example.com", password: "s3cret-pass" });
     const uid = r.json.user.id;
+    const first = await c.call("POST", "/api/chat", { message: "hello" });
+    assert.equal(first.json.conversation_id, 7);
     const chat = await c.call("POST", "/api/chat", { conversation_id: "7", message: "show my tasks" });
     assert.equal(chat.status, 200);
     assert.equal(chat.json.response, "echo: show my tasks");
@@ -183,6 +185,7 @@ describe("BFF", () => {
     assert.equal((await c.call("POST", "/api/chat", { message: "  " })).status, 422);
     assert.equal((await c.call("POST", "/api/chat", { message: "hi", conversation_id: -2 })).status, 422);
     assert.equal((await c.call("GET", "/api/conversations")).json[0].id, 7);
+    assert.equal((await client().call("GET", "/api/conversations")).status, 401);
     const msgs = await c.call("GET", "/api/conversations/7/messages");
     assert.equal(msgs.json[0].content, "hello");
     assert.equal((await c.call("GET", "/api/conversations/8/messages")).status, 404);

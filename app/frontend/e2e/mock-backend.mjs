@@ -3,11 +3,13 @@
 // so the test can check what the BFF sent (bearer token, user-scoped path, body).
 import { createServer } from "node:http";
 
-export function startMockBackend() {
+export function startMockBackend(port = 0) {
   const users = new Map(); // email -> {id, email, password}
   const tokens = new Map(); // token -> user id
   const tasks = new Map(); // id -> task (with user_id)
   const requests = [];
+  const conversations = new Map(); // id -> {id, user_id, messages}
+  let nextConversation = 7;
   let nextUser = 1;
   let nextTask = 1;
   let nextToken = 1;
@@ -88,16 +90,50 @@ export function startMockBackend() {
       return send(200, out);
     }
     if (rest === "/chat" && req.method === "POST") {
-      return send(200, { conversation_id: body.conversation_id ?? 7, response: `echo: ${body.message}`, tool_calls: [{ tool: "list_tasks", arguments: { status: "all" }, result: [] }] });
+      if (typeof body?.message !== "string" || !body.message) return send(422, { detail: [{ loc: ["body", "message"], msg: "Field required", type: "missing" }] });
+      let conv;
+      if (body.conversation_id == null) {
+        conv = { id: nextConversation++, user_id: caller, messages: [] };
+        conversations.set(conv.id, conv);
+      } else {
+        conv = conversations.get(body.conversation_id);
+        if (!conv || conv.user_id !== caller) return send(404, { detail: `conversation ${body.conversation_id} not found` });
+      }
+      let response = `echo: ${body.message}`;
+      let calls = [{ tool: "list_tasks", arguments: { status: "all" }, result: [] }];
+      const add = /add a task to (.+)/i.exec(body.message);
+      if (add) {
+        const title = add[1][0].toUpperCase() + add[1].slice(1);
+        const now = new Date().toISOString();
+        const t = { id: nextTask++, user_id: caller, title, description: "", completed: false, created_at: now, updated_at: now };
+        tasks.set(t.id, t);
+        response = `Added task ${t.id}: ${title}.`;
+        calls = [{ tool: "add_task", arguments: { title }, result: { task_id: t.id, status: "created", title } }];
+      }
+      conv.messages.push({ role: "user", content: body.message, tool_calls: null }, { role: "assistant", content: response, tool_calls: calls });
+      return send(200, { conversation_id: conv.id, response, tool_calls: calls });
     }
-    if (rest === "/conversations") return send(200, [{ id: 7, created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z", title: "hello" }]);
-    if (rest === "/conversations/7/messages") return send(200, [{ id: 1, conversation_id: 7, role: "user", content: "hello", tool_calls: null, created_at: "2026-01-01T00:00:00Z" }]);
+    if (rest === "/conversations") {
+      return send(200, [...conversations.values()].filter((c) => c.user_id === caller).map((c) => ({ id: c.id, created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z", title: c.messages[0]?.content ?? "" })));
+    }
+    const cm = /^\/conversations\/(\d+)\/messages$/.exec(rest);
+    if (cm) {
+      const conv = conversations.get(Number(cm[1]));
+      if (!conv || conv.user_id !== caller) return send(404, { detail: `conversation ${cm[1]} not found` });
+      return send(200, conv.messages.map((m, i) => ({ id: i + 1, conversation_id: conv.id, created_at: "2026-01-01T00:00:00Z", ...m })));
+    }
     return send(404, { detail: "Not Found" });
   });
 
   return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(port, "127.0.0.1", () => {
       resolve({ url: `http://127.0.0.1:${server.address().port}`, requests, close: () => new Promise((r) => server.close(r)) });
     });
   });
+}
+
+// `node e2e/mock-backend.mjs PORT`: runs it alone, for developing the UI without the real backend.
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const b = await startMockBackend(Number(process.argv[2] ?? 8000));
+  console.log(`mock backend on ${b.url}`);
 }
