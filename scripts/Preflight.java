@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES lib/Console.java lib/Cmd.java lib/Config.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Checks that the tools Taskora Deploy needs are installed and new enough, and that the host can hold the Minikube profile.
@@ -12,7 +13,6 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,25 +34,7 @@ public class Preflight implements Callable<Integer> {
     record Check(String name, boolean required, boolean ok, String found, String need, String hint) {}
 
     public static void main(String... args) {
-        System.exit(run(new Preflight(), args));
-    }
-
-    /** Runs a picocli command with the shared error handling (one line, hint, exit code). */
-    static int run(Object command, String... args) {
-        CommandLine cl = new CommandLine(command);
-        String name = cl.getCommandName();
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            if (ex instanceof Failure f) {
-                Console.error(name, f.getMessage(), f.hint);
-                return f.exitCode;
-            }
-            throw ex;
-        });
-        cl.setParameterExceptionHandler((ex, a) -> {
-            Console.error(name, ex.getMessage(), "see " + name + " --help");
-            return Exit.USAGE;
-        });
-        return cl.execute(args);
+        System.exit(Console.execute(new Preflight(), args));
     }
 
     @Override

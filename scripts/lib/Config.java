@@ -431,6 +431,10 @@ final class Config {
         return o;
     }
 
+    static long number(Object o) {
+        return o instanceof Number n ? n.longValue() : 0;
+    }
+
     static List<?> items(Object o, Object... keys) {
         Object v = at(o, keys);
         return v instanceof List<?> l ? l : List.of();

@@ -59,6 +59,24 @@ final class Console {
         }
     }
 
+    /** Runs a picocli command with the shared error handling (one line, hint, exit code). */
+    static int execute(Object command, String... args) {
+        picocli.CommandLine cl = new picocli.CommandLine(command);
+        String name = cl.getCommandName();
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof Failure f) {
+                Console.error(name, f.getMessage(), f.hint);
+                return f.exitCode;
+            }
+            throw ex;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            Console.error(name, ex.getMessage(), "see " + name + " --help");
+            return Exit.USAGE;
+        });
+        return cl.execute(args);
+    }
+
     static String paint(Ansi.Color c, String s) {
         return color ? Ansi.ansi().fg(c).a(s).reset().toString() : s;
     }
