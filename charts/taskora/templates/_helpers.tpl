@@ -238,7 +238,8 @@ spec:
       port: 5432
 {{- else }}
 - to:
-    {{- toYaml .Values.externalDatabase.egressTo | nindent 4 }}
+    - ipBlock:
+        cidr: {{ .Values.externalDatabase.egressCIDR | quote }}
   ports:
     - protocol: TCP
       port: {{ .Values.externalDatabase.port }}

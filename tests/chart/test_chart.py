@@ -1,0 +1,591 @@
+"""Chart tests: render charts/taskora with helm and assert on the objects it produces.
+
+Run by tests/chart/run (which sets HELM to the pinned helm); also `pytest tests/chart` with a
+helm 3 on PATH.
+"""
+import base64
+import os
+import pathlib
+import subprocess
+
+import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CHART = ROOT / "charts" / "taskora"
+HELM = os.environ.get("HELM", "helm")
+K8S_VERSION = os.environ.get("K8S_VERSION", "1.33.0")
+RELEASE, NAMESPACE = "tk", "taskora"
+KAGENT_APIS = ["kagent.dev/v1alpha2/Agent", "kagent.dev/v1alpha2/ModelConfig"]
+APP_VERSION = yaml.safe_load((CHART / "Chart.yaml").read_text())["appVersion"]
+POD_KINDS = ("Deployment", "StatefulSet", "Job", "Pod")
+
+
+def helm_template(*values_files, sets=(), api_versions=(), check=True):
+    cmd = [HELM, "template", RELEASE, str(CHART), "--namespace", NAMESPACE, "--kube-version", K8S_VERSION]
+    for f in values_files:
+        cmd += ["-f", str(CHART / f)]
+    for s in sets:
+        cmd += ["--set", s]
+    for a in api_versions:
+        cmd += ["--api-versions", a]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+class Objects(list):
+    def kind(self, kind):
+        return [o for o in self if o["kind"] == kind]
+
+    def get(self, kind, component=None, name=None):
+        found = [o for o in self.kind(kind)
+                 if (component is None or labels(o).get("app.kubernetes.io/component") == component)
+                 and (name is None or o["metadata"]["name"] == name)]
+        assert len(found) == 1, f"expected one {kind} component={component} name={name}, found {len(found)}"
+        return found[0]
+
+
+def render(*values_files, sets=(), api_versions=()):
+    out = helm_template(*values_files, sets=sets, api_versions=api_versions).stdout
+    return Objects(d for d in yaml.safe_load_all(out) if d)
+
+
+def render_error(*values_files, sets=()):
+    proc = helm_template(*values_files, sets=sets, check=False)
+    assert proc.returncode != 0, "the render should have failed"
+    return proc.stderr
+
+
+def labels(obj):
+    return obj["metadata"].get("labels") or {}
+
+
+def pod_spec(obj):
+    return obj["spec"] if obj["kind"] == "Pod" else obj["spec"]["template"]["spec"]
+
+
+def containers(obj, init=True):
+    spec = pod_spec(obj)
+    return list(spec.get("containers", [])) + (list(spec.get("initContainers", [])) if init else [])
+
+
+def env_of(container):
+    return {e["name"]: e for e in container.get("env", [])}
+
+
+def workloads(objs):
+    return [o for o in objs if o["kind"] in POD_KINDS]
+
+
+@pytest.fixture(scope="module")
+def dev():
+    return render("values-dev.yaml")
+
+
+@pytest.fixture(scope="module")
+def prod():
+    return render("values-prod.yaml")
+
+
+# --- the whole app, labels, names ---------------------------------------------------------
+
+@pytest.mark.parametrize("values", ["values.yaml", "values-dev.yaml", "values-prod.yaml"])
+def test_every_component_is_deployed_and_found_by_labels(values):
+    objs = render(values)
+    for comp in ("frontend", "backend", "mcp-server"):
+        dep = objs.get("Deployment", comp)
+        svc = objs.get("Service", comp)
+        # The Service selects exactly the pods of its Deployment, by name+instance+component.
+        pod_labels = dep["spec"]["template"]["metadata"]["labels"]
+        assert svc["spec"]["selector"] == dep["spec"]["selector"]["matchLabels"]
+        assert all(pod_labels[k] == v for k, v in svc["spec"]["selector"].items())
+        assert set(svc["spec"]["selector"]) == {"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"}
+    sts = objs.get("StatefulSet", "postgresql")
+    assert sts["spec"]["replicas"] == 1
+    for o in objs:
+        assert labels(o).get("app.kubernetes.io/instance") == RELEASE, o["metadata"]["name"]
+        assert labels(o).get("app.kubernetes.io/managed-by") == "Helm"
+        assert o["metadata"].get("namespace") == NAMESPACE, o["metadata"]["name"]
+
+
+def test_ports_and_in_cluster_urls(prod):
+    ports = {"frontend": 3000, "backend": 8000, "mcp-server": 8001}
+    for comp, port in ports.items():
+        dep = prod.get("Deployment", comp)
+        assert containers(dep, init=False)[0]["ports"][0]["containerPort"] == port
+        assert prod.get("Service", comp)["spec"]["ports"][0]["port"] == port
+    fe_cm = prod.get("ConfigMap", "frontend")["data"]
+    assert fe_cm["BACKEND_URL"] == f"http://{prod.get('Service', 'backend')['metadata']['name']}:8000"
+    be_cm = prod.get("ConfigMap", "backend")["data"]
+    assert be_cm["MCP_SERVER_URL"] == f"http://{prod.get('Service', 'mcp-server')['metadata']['name']}:8001/mcp"
+    assert be_cm["APP_ENV"] == "production" and be_cm["AGENT_BACKEND"] == "offline"
+    # Both Services of PostgreSQL (ClusterIP and the StatefulSet's headless one) on 5432.
+    pg_svcs = [s for s in prod.kind("Service") if labels(s)["app.kubernetes.io/component"] == "postgresql"]
+    assert sorted(s["spec"].get("clusterIP", "") for s in pg_svcs) == ["", "None"]
+    assert all(s["spec"]["ports"][0]["port"] == 5432 for s in pg_svcs)
+
+
+def test_images_default_to_app_version_and_take_the_deploy_tags():
+    objs = render("values-dev.yaml")
+    images = {c["image"] for o in workloads(objs) for c in containers(o)}
+    assert f"taskora/frontend:{APP_VERSION}" in images
+    assert f"taskora/backend:{APP_VERSION}" in images
+    assert f"taskora/mcp-server:{APP_VERSION}" in images
+    assert not any(i.endswith(":latest") for i in images)
+    pg_image = containers(objs.get("StatefulSet", "postgresql"))[0]["image"]
+    assert pg_image.startswith("postgres:") and pg_image != "postgres:latest"
+
+    objs = render("values-dev.yaml", sets=["frontend.image.tag=fe-1a2b", "backend.image.tag=be-3c4d",
+                                           "mcpServer.image.tag=mcp-5e6f", "postgresql.image.repository=local/pg",
+                                           "postgresql.image.tag=stand-in-1"])
+    assert containers(objs.get("Deployment", "frontend"))[0]["image"] == "taskora/frontend:fe-1a2b"
+    assert containers(objs.get("Deployment", "mcp-server"))[0]["image"] == "taskora/mcp-server:mcp-5e6f"
+    assert containers(objs.get("StatefulSet", "postgresql"))[0]["image"] == "local/pg:stand-in-1"
+    # The migration Job and every helm test pod run the backend image: no extra image needed.
+    for o in objs.kind("Job") + objs.kind("Pod"):
+        assert {c["image"] for c in containers(o)} == {"taskora/backend:be-3c4d"}, o["metadata"]["name"]
+
+
+def test_latest_tag_is_refused():
+    err = render_error(sets=["backend.image.tag=latest"])
+    assert 'the tag "latest" is not allowed' in err
+
+
+# --- security ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("values", ["values-dev.yaml", "values-prod.yaml"])
+def test_restricted_pod_security(values):
+    objs = render(values, sets=["kagent.enabled=false"])
+    assert workloads(objs)
+    for o in workloads(objs):
+        name = o["metadata"]["name"]
+        spec = pod_spec(o)
+        assert spec["automountServiceAccountToken"] is False, name
+        psc = spec["securityContext"]
+        assert psc["runAsNonRoot"] is True and psc["seccompProfile"]["type"] == "RuntimeDefault", name
+        assert not spec.get("hostNetwork") and not spec.get("hostPID") and not spec.get("hostIPC"), name
+        is_pg = labels(o)["app.kubernetes.io/component"] == "postgresql"
+        assert psc["runAsUser"] == (999 if is_pg else 10001), name
+        for v in spec.get("volumes", []):
+            assert set(v) - {"name"} <= {"emptyDir", "configMap", "secret", "persistentVolumeClaim", "projected"}, name
+        for c in containers(o):
+            sc = c["securityContext"]
+            assert sc["allowPrivilegeEscalation"] is False, name
+            assert sc["readOnlyRootFilesystem"] is True, name
+            assert sc["runAsNonRoot"] is True, name
+            assert sc["capabilities"]["drop"] == ["ALL"] and not sc["capabilities"].get("add"), name
+            assert not sc.get("privileged"), name
+            assert c["resources"]["requests"] and c["resources"]["limits"], name
+    sa = objs.get("ServiceAccount")
+    assert sa["automountServiceAccountToken"] is False
+
+
+def test_postgresql_runs_read_only_as_999_with_writable_dirs(dev):
+    sts = dev.get("StatefulSet", "postgresql")
+    spec = pod_spec(sts)
+    assert spec["securityContext"]["fsGroup"] == 999
+    mounts = {m["mountPath"]: m["name"] for m in containers(sts)[0]["volumeMounts"]}
+    vols = {v["name"]: v for v in spec["volumes"]}
+    for path in ("/var/run/postgresql", "/tmp"):
+        assert "emptyDir" in vols[mounts[path]], path
+    assert mounts["/var/lib/postgresql/data"] == "data"
+    claim = sts["spec"]["volumeClaimTemplates"][0]
+    assert claim["metadata"]["name"] == "data" and claim["spec"]["resources"]["requests"]["storage"] == "1Gi"
+    env = env_of(containers(sts)[0])
+    assert env["PGDATA"]["value"].startswith("/var/lib/postgresql/data/")
+    assert env["POSTGRES_PASSWORD"]["valueFrom"]["secretKeyRef"]["key"] == "database-password"
+    headless = dev.get("Service", "postgresql", name=sts["spec"]["serviceName"])
+    assert headless["spec"]["clusterIP"] == "None"
+
+
+def test_probes_on_contract_paths(prod):
+    paths = {"frontend": ("/api/health", "/api/health", "/api/health"),
+             "backend": ("/healthz", "/healthz", "/readyz"),
+             "mcp-server": ("/healthz", "/healthz", "/readyz")}
+    for comp, (startup, live, ready) in paths.items():
+        c = containers(prod.get("Deployment", comp))[0]
+        assert c["startupProbe"]["httpGet"]["path"] == startup
+        assert c["livenessProbe"]["httpGet"]["path"] == live
+        assert c["readinessProbe"]["httpGet"]["path"] == ready
+    pg = containers(prod.get("StatefulSet", "postgresql"))[0]
+    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+        assert pg[probe]["exec"]["command"][0] == "pg_isready"
+
+
+def test_resources_fit_a_4_cpu_8_gib_minikube_with_room_to_spare(prod):
+    def cpu(v):
+        v = str(v)
+        return float(v[:-1]) / 1000 if v.endswith("m") else float(v)
+
+    def mem(v):
+        units = {"Mi": 1 / 1024, "Gi": 1}
+        return float(v[:-2]) * units[v[-2:]]
+
+    req_cpu = req_mem = lim_mem = 0.0
+    for o in prod.kind("Deployment") + prod.kind("StatefulSet"):
+        n = o["spec"]["replicas"]
+        for c in containers(o):
+            req_cpu += n * cpu(c["resources"]["requests"]["cpu"])
+            req_mem += n * mem(c["resources"]["requests"]["memory"])
+            lim_mem += n * mem(c["resources"]["limits"]["memory"])
+    assert req_cpu <= 2.0, f"prod requests {req_cpu} CPU: more than half of a 4 CPU Minikube"
+    assert req_mem <= 4.0, f"prod requests {req_mem} GiB: more than half of an 8 GiB Minikube"
+    assert lim_mem <= 6.0, f"prod memory limits {lim_mem} GiB leave no room on an 8 GiB Minikube"
+
+
+def test_checksum_annotations_roll_pods_on_config_change():
+    a = render("values-dev.yaml")
+    b = render("values-dev.yaml", sets=["logLevel=WARNING"])
+    ann = lambda objs, comp: objs.get("Deployment", comp)["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
+    assert ann(a, "backend") != ann(b, "backend")
+    assert ann(a, "mcp-server") != ann(b, "mcp-server")
+    assert ann(a, "frontend") == ann(b, "frontend")
+
+
+# --- secrets -------------------------------------------------------------------------------
+
+SECRET_KEYS = {"database-password", "jwt-secret", "mcp-service-token", "llm-api-key"}
+
+
+def secret_refs(objs):
+    refs = []
+    for o in workloads(objs):
+        for c in containers(o):
+            for e in c.get("env", []):
+                ref = e.get("valueFrom", {}).get("secretKeyRef")
+                if ref:
+                    refs.append((o["metadata"]["name"], e["name"], ref["name"], ref["key"]))
+    return refs
+
+
+def test_generated_secret_is_kept_and_complete(dev):
+    secret = dev.get("Secret", name=f"{RELEASE}-taskora")
+    assert set(secret["data"]) == SECRET_KEYS
+    assert secret["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+    for key in ("database-password", "jwt-secret", "mcp-service-token"):
+        assert len(base64.b64decode(secret["data"][key])) >= 32, key
+    assert secret["data"]["llm-api-key"] == ""
+    # No secret value in any committed values file, and the generated values are random.
+    other = render("values-dev.yaml").get("Secret", name=f"{RELEASE}-taskora")
+    assert other["data"]["jwt-secret"] != secret["data"]["jwt-secret"]
+    for f in ("values.yaml", "values-dev.yaml", "values-prod.yaml"):
+        values = yaml.safe_load((CHART / f).read_text()) or {}
+        assert not (values.get("llm") or {}).get("apiKey"), f
+        assert not (values.get("externalDatabase") or {}).get("url"), f
+    for _, _, name, key in secret_refs(dev):
+        assert key in SECRET_KEYS and name == f"{RELEASE}-taskora"
+    # The backend's pods roll when the generated Secret changes.
+    assert "checksum/secret" in dev.get("Deployment", "backend")["spec"]["template"]["metadata"]["annotations"]
+
+
+def test_llm_key_given_on_the_command_line_lands_in_the_secret():
+    objs = render("values-dev.yaml", sets=["llm.apiKey=sk-test-123", "llm.agentBackend=openai"])
+    assert base64.b64decode(objs.get("Secret", name=f"{RELEASE}-taskora")["data"]["llm-api-key"]) == b"sk-test-123"
+    backend = containers(objs.get("Deployment", "backend"))[0]
+    assert env_of(backend)["LLM_API_KEY"]["valueFrom"]["secretKeyRef"]["key"] == "llm-api-key"
+
+
+def test_existing_secret_replaces_the_generated_one():
+    objs = render("values-prod.yaml", sets=["existingSecret=my-secrets"])
+    assert not objs.kind("Secret")
+    refs = secret_refs(objs)
+    assert refs and all(name == "my-secrets" and key in SECRET_KEYS for _, _, name, key in refs)
+    used = {(w, var) for w, var, _, _ in refs}
+    backend = f"{RELEASE}-taskora-backend"
+    for var in ("DATABASE_PASSWORD", "JWT_SECRET", "MCP_SERVICE_TOKEN", "LLM_API_KEY"):
+        assert (backend, var) in used, var
+    assert (f"{RELEASE}-taskora-mcp-server", "MCP_SERVICE_TOKEN") in used
+    assert (f"{RELEASE}-taskora-postgresql", "POSTGRES_PASSWORD") in used
+    assert "checksum/secret" not in objs.get("Deployment", "backend")["spec"]["template"]["metadata"]["annotations"]
+
+
+# --- database: built-in and external ------------------------------------------------------
+
+def test_builtin_database_url(dev):
+    env = env_of(containers(dev.get("Deployment", "backend"))[0])
+    host = dev.get("Service", "postgresql", name=f"{RELEASE}-taskora-postgresql")["metadata"]["name"]
+    assert env["DATABASE_URL"]["value"] == f"postgresql://taskora:$(DATABASE_PASSWORD)@{host}:5432/taskora"
+    # $(VAR) expansion only sees variables defined before it.
+    names = [e["name"] for e in containers(dev.get("Deployment", "backend"))[0]["env"]]
+    assert names.index("DATABASE_PASSWORD") < names.index("DATABASE_URL")
+
+
+def test_external_database_from_existing_secret():
+    objs = render("values-prod.yaml", sets=["postgresql.enabled=false", "externalDatabase.existingSecret=neon",
+                                            "externalDatabase.existingSecretUrlKey=url"])
+    assert not objs.kind("StatefulSet")
+    assert not [o for o in objs if labels(o).get("app.kubernetes.io/component") == "postgresql"]
+    for o in (objs.get("Deployment", "backend"), objs.get("Deployment", "mcp-server"), objs.get("Job", "migrations")):
+        for c in containers(o):
+            env = env_of(c)
+            assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {"name": "neon", "key": "url"}, o["metadata"]["name"]
+            assert "DATABASE_PASSWORD" not in env
+    # The NetworkPolicies open the external database's port, not the built-in pods.
+    be_np = objs.get("NetworkPolicy", "backend")
+    db_rules = [r for r in be_np["spec"]["egress"] if r["ports"][0]["port"] == 5432]
+    assert db_rules and db_rules[0]["to"] == [{"ipBlock": {"cidr": "0.0.0.0/0"}}]
+
+
+def test_external_database_from_url():
+    url = "postgresql://u:p@db.example.com:5432/taskora?sslmode=require"
+    objs = render("values-dev.yaml", sets=["postgresql.enabled=false", f"externalDatabase.url={url}"])
+    app_secret = objs.get("Secret", name=f"{RELEASE}-taskora-database")
+    assert base64.b64decode(app_secret["data"]["database-url"]).decode() == url
+    assert "helm.sh/hook" not in (app_secret["metadata"].get("annotations") or {})
+    hook_secret = objs.get("Secret", name=f"{RELEASE}-taskora-migrations-db")
+    assert hook_secret["metadata"]["annotations"]["helm.sh/hook"] == "post-install,pre-upgrade"
+    job = objs.get("Job", "migrations")
+    assert int(hook_secret["metadata"]["annotations"]["helm.sh/hook-weight"]) < int(job["metadata"]["annotations"]["helm.sh/hook-weight"])
+    for c in containers(job):
+        assert env_of(c)["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == f"{RELEASE}-taskora-migrations-db"
+    backend = containers(objs.get("Deployment", "backend"))[0]
+    assert env_of(backend)["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == f"{RELEASE}-taskora-database"
+
+
+@pytest.mark.parametrize("sets, message", [
+    (["postgresql.enabled=false"], "postgresql.enabled=false needs an external database"),
+    (["externalDatabase.existingSecret=x"], "externalDatabase.* is set while postgresql.enabled=true"),
+    (["postgresql.enabled=false", "externalDatabase.existingSecret=x", "externalDatabase.url=postgresql://a"],
+     "set only one of externalDatabase.url and externalDatabase.existingSecret"),
+    (["kagent.enabled=true"], "kagent.enabled=true needs the LLM key from an existing Secret"),
+    (["ingress.host="], "ingress.enabled=true needs ingress.host"),
+    (["frontend.autoscaling.enabled=true", "frontend.autoscaling.minReplicas=5"], "minReplicas (5) is above maxReplicas (4)"),
+])
+def test_contradictory_values_fail_with_one_clear_line(sets, message):
+    err = render_error(sets=sets)
+    assert message in err, err
+
+
+def test_migrations_hook_job(dev):
+    job = dev.get("Job", "migrations")
+    ann = job["metadata"]["annotations"]
+    assert ann["helm.sh/hook"] == "post-install,pre-upgrade"
+    assert "before-hook-creation" in ann["helm.sh/hook-delete-policy"]
+    main = pod_spec(job)["containers"][0]
+    assert main["command"] == ["alembic", "upgrade", "head"]
+    assert pod_spec(job)["restartPolicy"] == "Never" and job["spec"]["backoffLimit"] >= 1
+    assert job["spec"]["activeDeadlineSeconds"] > 0
+    wait = pod_spec(job)["initContainers"][0]
+    assert wait["command"][:2] == ["python", "-c"] and "create_connection" in wait["command"][2]
+    assert env_of(wait)["WAIT_SECONDS"]["value"] == "180"
+    assert {"DATABASE_URL", "JWT_SECRET", "MCP_SERVICE_TOKEN", "APP_ENV"} <= set(env_of(main))
+
+
+# --- replicas, PDB, HPA, Services, Ingress ------------------------------------------------
+
+def test_prod_replicas_rolling_update_and_pdbs(prod):
+    for comp in ("frontend", "backend"):
+        dep = prod.get("Deployment", comp)
+        assert dep["spec"]["replicas"] == 2
+        assert dep["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+        pdb = prod.get("PodDisruptionBudget", comp)
+        assert pdb["spec"]["minAvailable"] == 1
+        assert pdb["spec"]["selector"]["matchLabels"] == dep["spec"]["selector"]["matchLabels"]
+    assert {labels(p)["app.kubernetes.io/component"] for p in prod.kind("PodDisruptionBudget")} == {"frontend", "backend"}
+    assert not prod.kind("HorizontalPodAutoscaler")
+
+
+def test_no_pdb_with_one_replica(dev):
+    assert not dev.kind("PodDisruptionBudget")
+    assert all(d["spec"]["replicas"] == 1 for d in dev.kind("Deployment"))
+
+
+def test_optional_hpa():
+    objs = render("values-dev.yaml", sets=["backend.autoscaling.enabled=true", "backend.autoscaling.minReplicas=2",
+                                           "backend.autoscaling.maxReplicas=5"])
+    hpa = objs.get("HorizontalPodAutoscaler", "backend")
+    assert hpa["spec"]["scaleTargetRef"]["name"] == objs.get("Deployment", "backend")["metadata"]["name"]
+    assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 5)
+    assert "replicas" not in objs.get("Deployment", "backend")["spec"]
+    assert objs.get("PodDisruptionBudget", "backend")
+    assert objs.get("Deployment", "frontend")["spec"]["replicas"] == 1
+
+
+def test_dev_frontend_on_a_nodeport_without_ingress(dev):
+    svc = dev.get("Service", "frontend")
+    assert svc["spec"]["type"] == "NodePort" and svc["spec"]["ports"][0]["nodePort"] == 30080
+    assert not dev.kind("Ingress")
+    for comp in ("backend", "mcp-server"):
+        assert dev.get("Service", comp)["spec"]["type"] == "ClusterIP"
+
+
+def test_prod_frontend_behind_an_ingress_with_tls(prod):
+    svc = prod.get("Service", "frontend")
+    assert svc["spec"]["type"] == "ClusterIP"
+    ing = prod.get("Ingress", "frontend")
+    assert ing["spec"]["ingressClassName"] == "nginx"
+    rule = ing["spec"]["rules"][0]
+    assert rule["host"] == "taskora.local"
+    backend = rule["http"]["paths"][0]["backend"]["service"]
+    assert backend["name"] == svc["metadata"]["name"] and backend["port"]["name"] == svc["spec"]["ports"][0]["name"]
+    assert ing["spec"]["tls"][0]["hosts"] == ["taskora.local"]
+    assert prod.get("ConfigMap", "frontend")["data"]["COOKIE_SECURE"] == "true"
+
+
+def test_ingress_on_off_and_configurable():
+    assert not render("values-prod.yaml", sets=["ingress.enabled=false"]).kind("Ingress")
+    ing = render(sets=["ingress.className=traefik", "ingress.host=todo.example.org"]).get("Ingress")
+    assert ing["spec"]["ingressClassName"] == "traefik"
+    assert ing["spec"]["rules"][0]["host"] == "todo.example.org"
+    assert "tls" not in ing["spec"]
+
+
+# --- kagent --------------------------------------------------------------------------------
+
+def test_kagent_off_by_default_even_with_the_crds():
+    objs = render("values-prod.yaml", api_versions=KAGENT_APIS)
+    assert not objs.kind("Agent") and not objs.kind("ModelConfig")
+
+
+def test_kagent_skipped_without_the_crds():
+    objs = render("values-prod.yaml", sets=["kagent.enabled=true", "existingSecret=s"])
+    assert not objs.kind("Agent") and not objs.kind("ModelConfig")
+    assert objs.get("Deployment", "backend")  # the rest of the install goes ahead
+
+
+def test_kagent_agent_and_model_config_with_the_crds():
+    objs = render("values-prod.yaml", sets=["kagent.enabled=true", "existingSecret=s"], api_versions=KAGENT_APIS)
+    agent, model = objs.get("Agent"), objs.get("ModelConfig")
+    assert agent["apiVersion"] == model["apiVersion"] == "kagent.dev/v1alpha2"
+    assert agent["spec"]["type"] == "Declarative"
+    decl = agent["spec"]["declarative"]
+    assert decl["modelConfig"] == model["metadata"]["name"]
+    tool = decl["tools"][0]
+    assert tool["type"] == "McpServer" and tool["mcpServer"]["kind"] == "RemoteMCPServer"
+    assert tool["mcpServer"]["name"] == "kagent-tool-server" and tool["mcpServer"]["namespace"] == "kagent"
+    assert "k8s_get_pod_logs" in tool["mcpServer"]["toolNames"]
+    assert not any(t in tool["mcpServer"]["toolNames"] for t in ("k8s_delete_resource", "k8s_apply_manifest"))
+    assert model["spec"]["apiKeySecret"] == "s" and model["spec"]["apiKeySecretKey"] == "llm-api-key"
+    assert model["spec"]["provider"] == "OpenAI"
+    objs = render(sets=["kagent.enabled=true", "kagent.modelConfig.apiKeySecret=kagent-openai",
+                        "kagent.modelConfig.apiKeySecretKey=OPENAI_API_KEY"], api_versions=KAGENT_APIS)
+    spec = objs.get("ModelConfig")["spec"]
+    assert (spec["apiKeySecret"], spec["apiKeySecretKey"]) == ("kagent-openai", "OPENAI_API_KEY")
+
+
+# --- NetworkPolicies: the allowed flows, evaluated -----------------------------------------
+
+def _selects(selector, pod_labels):
+    for k, v in (selector.get("matchLabels") or {}).items():
+        if pod_labels.get(k) != v:
+            return False
+    for expr in selector.get("matchExpressions") or []:
+        val, op = pod_labels.get(expr["key"]), expr["operator"]
+        if op == "In" and val not in expr["values"]:
+            return False
+        if op == "NotIn" and val in expr["values"]:
+            return False
+        if op == "Exists" and val is None:
+            return False
+        if op == "DoesNotExist" and val is not None:
+            return False
+    return True
+
+
+def _peer_matches(peer, other):
+    if "ipBlock" in peer:
+        return other.get("external", False)
+    if "namespaceSelector" in peer:
+        return _selects(peer["namespaceSelector"], other.get("ns_labels", {})) and \
+            _selects(peer.get("podSelector", {}), other["labels"])
+    return other.get("ns_labels", {}).get("kubernetes.io/metadata.name") == NAMESPACE and \
+        _selects(peer["podSelector"], other["labels"])
+
+
+def _allowed(policies, direction, pod, other, port, proto="TCP"):
+    """Is traffic of `pod` in `direction` (ingress/egress) with `other` on port allowed?"""
+    key = "ingress" if direction == "ingress" else "egress"
+    peer_key = "from" if direction == "ingress" else "to"
+    applying = [p for p in policies if _selects(p["spec"]["podSelector"], pod["labels"])
+                and key.capitalize() in p["spec"]["policyTypes"]]
+    if not applying:
+        return True
+    for p in applying:
+        for rule in p["spec"].get(key) or []:
+            ports = rule.get("ports")
+            if ports and not any(pt["port"] == port and pt.get("protocol", "TCP") == proto for pt in ports):
+                continue
+            peers = rule.get(peer_key)
+            if not peers or any(_peer_matches(peer, other) for peer in peers):
+                return True
+    return False
+
+
+def flow(policies, src, dst, port, proto="TCP"):
+    return _allowed(policies, "egress", src, dst, port, proto) and _allowed(policies, "ingress", dst, src, port, proto)
+
+
+def _pod(objs, component):
+    return {"labels": {"app.kubernetes.io/name": "taskora", "app.kubernetes.io/instance": RELEASE,
+                       "app.kubernetes.io/component": component},
+            "ns_labels": {"kubernetes.io/metadata.name": NAMESPACE}}
+
+
+def test_network_policies_allow_only_the_apps_flows(prod):
+    nps = prod.kind("NetworkPolicy")
+    deny = prod.get("NetworkPolicy", name=f"{RELEASE}-taskora-default-deny")
+    assert deny["spec"]["policyTypes"] == ["Ingress", "Egress"] and "ingress" not in deny["spec"] and "egress" not in deny["spec"]
+    p = {c: _pod(prod, c) for c in ("frontend", "backend", "mcp-server", "postgresql", "migrations", "helm-test")}
+    outside = {"labels": {"app": "ingress-nginx"}, "ns_labels": {"kubernetes.io/metadata.name": "ingress-nginx"}}
+    internet = {"labels": {}, "external": True}
+    dns = {"labels": {"k8s-app": "kube-dns"}, "ns_labels": {"kubernetes.io/metadata.name": "kube-system"}}
+    allowed = [
+        (outside, p["frontend"], 3000), (p["frontend"], p["backend"], 8000), (p["backend"], p["mcp-server"], 8001),
+        (p["backend"], p["postgresql"], 5432), (p["mcp-server"], p["postgresql"], 5432),
+        (p["migrations"], p["postgresql"], 5432), (p["helm-test"], p["frontend"], 3000),
+        (p["helm-test"], p["backend"], 8000), (p["helm-test"], p["mcp-server"], 8001),
+    ]
+    denied = [
+        (p["frontend"], p["mcp-server"], 8001), (p["frontend"], p["postgresql"], 5432),
+        (outside, p["backend"], 8000), (outside, p["mcp-server"], 8001), (outside, p["postgresql"], 5432),
+        (p["mcp-server"], p["backend"], 8000), (p["postgresql"], p["backend"], 8000),
+        (p["backend"], internet, 443), (p["mcp-server"], internet, 443), (p["frontend"], internet, 443),
+        (p["postgresql"], internet, 443), (p["helm-test"], p["postgresql"], 5432), (p["backend"], p["mcp-server"], 5432),
+    ]
+    for src, dst, port in allowed:
+        assert flow(nps, src, dst, port), f"{src['labels']} -> {dst['labels']}:{port} should be allowed"
+    for src, dst, port in denied:
+        assert not flow(nps, src, dst, port), f"{src['labels']} -> {dst['labels']}:{port} should be denied"
+    for comp in ("frontend", "backend", "mcp-server", "migrations", "helm-test"):
+        assert flow(nps, p[comp], dns, 53, "UDP") and flow(nps, p[comp], dns, 53, "TCP"), comp
+    assert not flow(nps, p["postgresql"], dns, 53, "UDP")
+
+
+def test_network_policy_llm_egress_only_with_the_openai_agent():
+    objs = render("values-prod.yaml", sets=["llm.agentBackend=openai"])
+    nps = objs.kind("NetworkPolicy")
+    internet = {"labels": {}, "external": True}
+    assert flow(nps, _pod(objs, "backend"), internet, 443)
+    assert not flow(nps, _pod(objs, "mcp-server"), internet, 443)
+
+
+def test_network_policy_external_database():
+    objs = render("values-prod.yaml", sets=["postgresql.enabled=false", "externalDatabase.existingSecret=neon"])
+    nps = objs.kind("NetworkPolicy")
+    db = {"labels": {}, "external": True}
+    for comp in ("backend", "mcp-server", "migrations"):
+        assert flow(nps, _pod(objs, comp), db, 5432), comp
+    assert not flow(nps, _pod(objs, "frontend"), db, 5432)
+
+
+# --- helm tests ----------------------------------------------------------------------------
+
+def test_helm_test_pods_check_behaviour(prod):
+    tests = {o["metadata"]["name"].rsplit("-test-", 1)[1]: o for o in prod.kind("Pod")}
+    assert set(tests) == {"backend-ready", "task-roundtrip", "frontend-login", "mcp-tools"}
+    for name, pod in tests.items():
+        assert pod["metadata"]["annotations"]["helm.sh/hook"] == "test"
+        assert labels(pod)["app.kubernetes.io/component"] == "helm-test"
+        c = containers(pod)[0]
+        assert c["command"][:2] == ["python", "-c"]
+        compile(c["command"][2], name, "exec")  # the embedded script is valid Python
+    script = lambda n: containers(tests[n])[0]["command"][2]
+    assert "/readyz" in script("backend-ready")
+    assert "/api/auth/signup" in script("task-roundtrip") and "PATCH" in script("task-roundtrip")
+    assert "/login" in script("frontend-login")
+    assert "tools/list" in script("mcp-tools")
+    mcp_env = env_of(containers(tests["mcp-tools"])[0])
+    assert mcp_env["MCP_SERVICE_TOKEN"]["valueFrom"]["secretKeyRef"]["key"] == "mcp-service-token"
+    assert not render("values-prod.yaml", sets=["tests.enabled=false"]).kind("Pod")
