@@ -74,7 +74,7 @@ public class Deploy implements Callable<Integer> {
                     BuildImages.print(images);
                     List<String> bad = images.stream().filter(b -> !b.passed()).map(BuildImages.Built::service).toList();
                     if (!bad.isEmpty()) throw new Failure(Exit.CHECK_FAILED, "image checks failed for " + String.join(", ", bad));
-                    long built = images.stream().filter(b -> b.action().contains("build")).count();
+                    long built = images.stream().filter(b -> !b.action().equals("unchanged")).count();
                     return built + " built, " + (images.size() - built) + " unchanged";
                 });
             } else {
