@@ -23,6 +23,10 @@ class DrainingServer(uvicorn.Server):
         self._drain = drain_seconds
         self._signalled = False
 
+    def _stop(self) -> None:
+        # A drained, graceful stop ends with exit status 0 (uvicorn would re-raise the signal).
+        self.should_exit = True
+
     def handle_exit(self, sig, frame) -> None:  # called from the signal handler
         log = logging.getLogger("taskora.server")
         if self._signalled or self._drain <= 0:
@@ -31,8 +35,7 @@ class DrainingServer(uvicorn.Server):
         self._app.state.draining = True
         log.info("signal received: readiness fails now, stopping after the drain",
                  extra={"fields": {"signal": int(sig), "drain_seconds": self._drain}})
-        loop = asyncio.get_event_loop()
-        loop.call_later(self._drain, super().handle_exit, sig, frame)
+        asyncio.get_event_loop().call_later(self._drain, self._stop)
 
 
 def main() -> int:

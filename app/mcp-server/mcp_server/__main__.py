@@ -20,6 +20,10 @@ class DrainingServer(uvicorn.Server):
         super().__init__(config)
         self._state, self._drain, self._signalled = state, drain_seconds, False
 
+    def _stop(self) -> None:
+        # A drained, graceful stop ends with exit status 0 (uvicorn would re-raise the signal).
+        self.should_exit = True
+
     def handle_exit(self, sig, frame) -> None:
         if self._signalled or self._drain <= 0:
             return super().handle_exit(sig, frame)
@@ -28,7 +32,7 @@ class DrainingServer(uvicorn.Server):
         logging.getLogger("taskora.server").info(
             "signal received: readiness fails now, stopping after the drain",
             extra={"fields": {"signal": int(sig), "drain_seconds": self._drain}})
-        asyncio.get_event_loop().call_later(self._drain, super().handle_exit, sig, frame)
+        asyncio.get_event_loop().call_later(self._drain, self._stop)
 
 
 def main() -> int:

@@ -78,6 +78,8 @@ class ToolSession:
             raise ToolServerUnavailable(f"MCP call {name}: {_describe(exc)}") from None
         if res.isError:
             msg = " ".join(getattr(c, "text", "") for c in res.content).strip() or "tool failed"
+            prefix = f"Error executing tool {name}: "
+            msg = msg[len(prefix):] if msg.startswith(prefix) else msg
             record["error"] = msg
             raise ToolError(msg)
         result = parse_result(res)

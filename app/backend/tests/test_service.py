@@ -1,0 +1,91 @@
+"""The backend as a process: settings refused in production, health, request ids, SIGTERM drain."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+
+from conftest import BACKEND_DIR, TOKEN, free_port, migrate, create_database, wait_http
+
+PROD_OK = {"APP_ENV": "production", "JWT_SECRET": uuid.uuid4().hex * 2, "MCP_SERVICE_TOKEN": uuid.uuid4().hex}
+
+
+def run_backend(env, timeout=20):
+    return subprocess.run([sys.executable, "-m", "app"], cwd=BACKEND_DIR, capture_output=True, text=True,
+                          timeout=timeout, env={k: v for k, v in {**os.environ, **env}.items() if v is not None})
+
+
+def test_production_refuses_placeholder_secrets():
+    r = run_backend({"APP_ENV": "production", "JWT_SECRET": None, "MCP_SERVICE_TOKEN": "changeme",
+                     "DATABASE_URL": "postgresql://u:real-password-1@127.0.0.1:1/db"})
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert "JWT_SECRET" in lines[0] and "MCP_SERVICE_TOKEN" in lines[0] and "APP_ENV=production" in lines[0]
+    r = run_backend({**PROD_OK, "DATABASE_URL": "postgresql://u:password@127.0.0.1:1/db"})
+    assert r.returncode == 2 and "DATABASE_URL" in r.stderr
+
+
+def test_bad_database_url_is_one_line():
+    r = run_backend({"DATABASE_URL": "mysql://u:p@h/db"})
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "postgresql://" in r.stderr
+
+
+def test_database_url_forms(db_url):
+    from app.core.config import Settings
+    for scheme in ("postgres", "postgresql", "postgresql+psycopg"):
+        s = Settings(database_url=db_url.replace("postgresql", scheme, 1) + "?sslmode=disable")
+        assert s.sqlalchemy_url.startswith("postgresql+psycopg://") and s.sqlalchemy_url.endswith("?sslmode=disable")
+
+
+def test_migration_is_idempotent(admin_url):
+    url = create_database(admin_url)
+    assert migrate(url).returncode == 0
+    r = migrate(url)
+    assert r.returncode == 0, r.stderr
+
+
+def test_health_and_request_id(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    r = client.get("/readyz")
+    assert r.status_code == 200 and r.json()["checks"] == {"database": "ok", "mcp_server": "ok"}
+    r = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert r.headers["x-request-id"] == "abc-123"
+    generated = client.get("/healthz").headers["x-request-id"]
+    assert len(generated) == 32
+    assert client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"}).headers["x-request-id"] != "bad id\twith spaces"
+
+
+def test_sigterm_fails_readiness_then_stops(db_url, mcp_url):
+    port = free_port()
+    env = {**os.environ, **PROD_OK, "MCP_SERVICE_TOKEN": TOKEN, "DATABASE_URL": db_url, "MCP_SERVER_URL": mcp_url,
+           "HOST": "127.0.0.1", "PORT": str(port), "SHUTDOWN_DRAIN_SECONDS": "2"}
+    proc = subprocess.Popen([sys.executable, "-m", "app"], cwd=BACKEND_DIR, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_http(base + "/readyz", proc)
+        r = httpx.get(base + "/api/auth/me", headers={"X-Request-ID": "trace-me-1"})
+        assert r.status_code == 401
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        assert httpx.get(base + "/readyz").status_code == 503  # draining: out of rotation
+        assert httpx.get(base + "/healthz").status_code == 200  # but alive and serving
+        rc = proc.wait(timeout=15)
+        elapsed = time.monotonic() - t0
+        assert rc == 0 and 1.8 <= elapsed < 12, elapsed
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    out = proc.stdout.read()
+    import json
+    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert lines and all("request_id" in x and "level" in x for x in lines)
+    access = [x for x in lines if x.get("path") == "/api/auth/me"]
+    assert access and access[0]["request_id"] == "trace-me-1" and access[0]["status"] == 401
