@@ -1,0 +1,131 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** minikube-profile: parsing `profile list -o json`, the decision table, idempotence, mismatches. */
+class MinikubeProfileTest {
+    @TempDir Path tmp;
+
+    static final String LIST = """
+            {"invalid":[],"valid":[{"Name":"taskora","Status":"Running","Config":{"Name":"taskora","Driver":"docker",
+            "CPUs":2,"Memory":4096,"DiskSize":20000,"KubernetesConfig":{"KubernetesVersion":"v1.31.0"}}},
+            {"Name":"other","Status":"Stopped","Config":{"Driver":"kvm2","CPUs":8,"Memory":16384}}]}""";
+
+    static Config cfg(String... sets) {
+        return Config.load(Toolkit.FIXTURE.resolve("taskora.yaml"), List.of(sets));
+    }
+
+    String config() {
+        return Toolkit.FIXTURE.resolve("taskora.yaml").toString();
+    }
+
+    @Test
+    void parsesTheProfileList() {
+        MinikubeProfile.Profile p = MinikubeProfile.parse(LIST, "taskora");
+        assertEquals(new MinikubeProfile.Profile("taskora", "Running", "docker", 2, 4096, "v1.31.0"), p);
+        assertEquals("Stopped", MinikubeProfile.parse(LIST, "other").status());
+        assertNull(MinikubeProfile.parse(LIST, "absent"));
+        assertNull(MinikubeProfile.parse("{\"error\":{\"Kind\":\"MK_USAGE_NO_PROFILE\"}}", "taskora"), "no profiles at all");
+    }
+
+    @Test
+    void fewerCpusLessMemoryOrAnotherDriverIsAMismatchMoreIsNot() {
+        Config c = cfg("minikube.cpus=4", "minikube.memoryMiB=8192");
+        List<String> bad = MinikubeProfile.mismatches(MinikubeProfile.parse(LIST, "taskora"), c);
+        assertEquals(2, bad.size(), bad.toString());
+        assertTrue(bad.get(0).startsWith("2 CPUs (taskora.yaml asks for 4)"));
+        assertTrue(MinikubeProfile.mismatches(new MinikubeProfile.Profile("x", "Running", "docker", 8, 16384, ""), c).isEmpty());
+        assertEquals(List.of("driver kvm2 (taskora.yaml asks for docker)"),
+                MinikubeProfile.mismatches(new MinikubeProfile.Profile("x", "Running", "kvm2", 8, 16384, ""), c));
+    }
+
+    @Test
+    void startCommandCarriesTheProfileSettings() {
+        assertEquals(List.of("minikube", "start", "-p", "tiny", "--driver=docker", "--cpus=2", "--memory=2048mb", "--disk-size=5g",
+                        "--kubernetes-version=v1.31.0", "--addons=ingress", "--addons=metrics-server"),
+                MinikubeProfile.startCommand(cfg("minikube.kubernetesVersion=v1.31.0")));
+    }
+
+    @Test
+    void createsWhenAbsentThenLeavesARunningMatchingProfileAlone() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run first = w.script("MinikubeProfile", "--config", config()).expect(0);
+        assertTrue(first.out().contains("profile tiny created and started"), first.out());
+        assertTrue(w.calls("minikube").contains(
+                "minikube start -p tiny --driver=docker --cpus=2 --memory=2048mb --disk-size=5g --addons=ingress --addons=metrics-server"));
+        int callsAfterFirst = w.calls("minikube").size();
+        Toolkit.Run second = w.script("MinikubeProfile", "--config", config()).expect(0);
+        assertTrue(second.out().contains("running as configured; nothing to do"), second.out());
+        List<String> later = w.calls("minikube").subList(callsAfterFirst, w.calls("minikube").size());
+        assertTrue(later.stream().noneMatch(c -> c.startsWith("minikube start") || c.contains("addons enable")),
+                "a second run changes nothing: " + later);
+    }
+
+    @Test
+    void startsAStoppedProfileAndEnablesMissingAddons() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        w.writeState("{\"minikube\":{\"tiny\":{\"status\":\"Stopped\",\"driver\":\"docker\",\"cpus\":2,\"memory\":2048,"
+                + "\"disk\":5120,\"addons\":[\"ingress\"]}}}");
+        Toolkit.Run r = w.script("MinikubeProfile", "--config", config()).expect(0);
+        assertTrue(r.out().contains("was stopped; started, enabled addons metrics-server"), r.out());
+        List<String> calls = w.calls("minikube");
+        assertTrue(calls.contains("minikube start -p tiny"), "a stopped profile starts with its own settings: " + calls);
+        assertTrue(calls.contains("minikube addons enable metrics-server -p tiny"), calls.toString());
+        assertTrue(calls.stream().noneMatch(c -> c.contains("addons enable ingress")), "enabled addons are left alone");
+    }
+
+    @Test
+    void aRunningMismatchedProfileIsReportedWithTheFixNeverRecreated() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        w.writeState("{\"minikube\":{\"tiny\":{\"status\":\"Running\",\"driver\":\"docker\",\"cpus\":2,\"memory\":2048,"
+                + "\"disk\":5120,\"addons\":[\"ingress\",\"metrics-server\"]}}}");
+        Toolkit.Run r = w.script("MinikubeProfile", "--config", config(), "--set", "minikube.cpus=4").expect(Exit.PROFILE_MISMATCH);
+        assertTrue(r.err().contains("minikube profile tiny (running) has 2 CPUs (taskora.yaml asks for 4)"), r.err());
+        assertTrue(r.err().contains("minikube delete -p tiny && jbang minikube-profile@taskora"), "the fix is printed: " + r.err());
+        assertTrue(w.calls("minikube").stream().noneMatch(c -> c.contains(" start") || c.contains(" delete")),
+                "nothing is started or deleted: " + w.calls("minikube"));
+    }
+
+    @Test
+    void deleteRemovesTheProfileAndIsQuietWhenAbsent() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        w.script("MinikubeProfile", "--config", config(), "--delete").expect(0);
+        assertTrue(w.calls("minikube").stream().noneMatch(c -> c.contains("delete")), "nothing to delete");
+        w.script("MinikubeProfile", "--config", config()).expect(0);
+        Toolkit.Run r = w.script("MinikubeProfile", "--config", config(), "--delete").expect(0);
+        assertTrue(r.out().contains("profile tiny deleted"));
+        assertTrue(w.calls("minikube").contains("minikube delete -p tiny"));
+        assertEquals(null, Config.at(w.stateJson(), "minikube", "tiny"));
+    }
+
+    @Test
+    void dryRunShowsTheStartButRunsNothing() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = w.script("MinikubeProfile", "--config", config(), "--dry-run").expect(0);
+        assertTrue(r.out().contains("[dry-run] $ minikube start -p tiny --driver=docker"), r.out());
+        assertEquals(List.of("minikube profile list -o json"), w.calls("minikube"), "only the read-only query ran");
+    }
+
+    @Test
+    void aFailedStartExitsWith3AndTheToolsMessage() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = w.script("MinikubeProfile", java.util.Map.of("FAKE_MINIKUBE_START_FAIL", "1"), "--config", config())
+                .expect(Exit.COMMAND_FAILED);
+        assertTrue(r.err().contains("minikube start failed (exit 80)") && r.err().contains("PROVIDER_DOCKER_NOT_RUNNING"), r.err());
+    }
+
+    @Test
+    void anUnknownAddonIsABadValue() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        w.script("MinikubeProfile", "--config", config()).expect(0);
+        Toolkit.Run r = w.script("MinikubeProfile", "--config", config(), "--set", "minikube.addons=ingress,nosuchaddon")
+                .expect(Exit.USAGE);
+        assertTrue(r.err().contains("minikube has no addon 'nosuchaddon'"), r.err());
+    }
+}

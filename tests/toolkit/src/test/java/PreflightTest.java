@@ -1,0 +1,108 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** preflight: version parsing, required vs optional tools, the table, --json, exit codes. */
+class PreflightTest {
+    @TempDir Path tmp;
+
+    @Test
+    void versionsAreReadFromEachToolsOutput() {
+        assertEquals("1.34.0", Preflight.version("v1.34.0"));
+        assertEquals("28.2.2", Preflight.version("28.2.2\n"));
+        assertEquals("3.22.0", Preflight.version("v3.22.0+g1234"));
+        assertEquals(null, Preflight.version("command not found: x"));
+    }
+
+    @Test
+    void versionsCompareNumerically() {
+        assertTrue(Preflight.atLeast("1.10.0", "1.9"));
+        assertFalse(Preflight.atLeast("1.9.9", "1.10"));
+        assertTrue(Preflight.atLeast("20.10", "20.10.0"));
+        assertFalse(Preflight.atLeast("3.11.3", "3.12"));
+        assertTrue(Preflight.atLeast("4.0.0", "3.12"));
+    }
+
+    @Test
+    void missingMinikubeIsNamedWithAHintAndFails() {
+        // Only kubectl and helm fakes: no minikube anywhere on PATH.
+        Toolkit.World w = new Toolkit.World(tmp, "kubectl", "helm");
+        Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString()).expect(Exit.CHECK_FAILED);
+        String row = r.out().lines().filter(l -> l.startsWith("minikube ")).findFirst().orElseThrow();
+        assertTrue(row.contains("FAIL") && row.contains("not found"), row);
+        assertTrue(row.contains("install minikube 1.32+"), "a fix hint on the failed row: " + row);
+        assertTrue(r.out().contains("required check(s) failed: minikube"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("kubectl-ai") && l.contains("optional") && l.contains("missing")),
+                "optional tools are reported, not required: " + r.out());
+    }
+
+    @Test
+    void allToolsPresentPasses() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString()).expect(0);
+        assertTrue(r.out().contains("preflight: all required checks passed"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("minikube ") && l.contains("1.34.0")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("kagent ") && l.contains("ok")), "optional kagent found: " + r.out());
+        assertTrue(w.calls("kubectl-ai").contains("kubectl-ai version"));
+    }
+
+    @Test
+    void tooOldToolsFailWithTheNeededVersion() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString(),
+                "--set", "preflight.minVersions.helm=3.30").expect(Exit.CHECK_FAILED);
+        String row = r.out().lines().filter(l -> l.startsWith("helm ")).findFirst().orElseThrow();
+        assertTrue(row.contains("FAIL") && row.contains("3.22.0") && row.contains(">= 3.30"), row);
+    }
+
+    @Test
+    void hostResourcesAreCheckedAgainstTheProfile() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString(),
+                "--set", "minikube.cpus=256").expect(Exit.CHECK_FAILED);
+        String row = r.out().lines().filter(l -> l.startsWith("host CPUs")).findFirst().orElseThrow();
+        assertTrue(row.contains("FAIL") && row.contains(">= 256") && row.contains("--set minikube.cpus="), row);
+    }
+
+    @Test
+    void jsonOutputHasOneObjectPerCheck() {
+        Toolkit.World w = new Toolkit.World(tmp, "kubectl", "helm");
+        Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString(), "--json")
+                .expect(Exit.CHECK_FAILED);
+        List<?> checks = (List<?>) Config.json(r.out());
+        Object minikube = checks.stream().filter(c -> "minikube".equals(Config.text(c, "name"))).findFirst().orElseThrow();
+        assertEquals(Boolean.TRUE, Config.at(minikube, "required"));
+        assertEquals(Boolean.FALSE, Config.at(minikube, "ok"));
+        assertTrue(Config.text(minikube, "hint").contains("minikube"));
+        assertTrue(checks.size() >= 10, "java, docker, daemon, minikube, kubectl, helm, 3 optional, 3 host rows");
+    }
+
+    @Test
+    void withTargetContextMinikubeIsOptionalButTheClusterMustAnswer() {
+        Toolkit.World w = new Toolkit.World(tmp, "kubectl", "helm");
+        Toolkit.Run ok = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString(),
+                "--context", "kind-test", "--set", "minikube.cpus=256").expect(0);
+        assertTrue(ok.out().lines().anyMatch(l -> l.startsWith("minikube ") && l.contains("optional")), ok.out());
+        assertTrue(w.calls("kubectl").contains("kubectl --context kind-test get --raw /readyz"), w.calls("kubectl").toString());
+        Toolkit.Run down = w.script("Preflight", java.util.Map.of("FAKE_KUBE_UNREACHABLE", "1"), "--config",
+                Toolkit.FIXTURE.resolve("taskora.yaml").toString(), "--context", "kind-test").expect(Exit.CHECK_FAILED);
+        assertTrue(down.out().lines().anyMatch(l -> l.startsWith("kube-context") && l.contains("unreachable")), down.out());
+    }
+
+    @Test
+    void badOptionsAreOneLineAndExit2() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = w.script("Preflight", "--bogus").expect(Exit.USAGE);
+        assertTrue(r.err().startsWith("preflight: error: Unknown option: '--bogus'"), r.err());
+        Toolkit.Run bad = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString(), "--set", "target=cloud")
+                .expect(Exit.USAGE);
+        assertTrue(bad.err().contains("target: expected one of minikube, context, got 'cloud'"), bad.err());
+        assertFalse(bad.err().contains("Exception"), "no stack trace: " + bad.err());
+    }
+}

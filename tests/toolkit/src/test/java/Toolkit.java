@@ -1,0 +1,178 @@
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Helpers shared by the toolkit tests: run a script as a process, a world of fakes, fixtures. */
+final class Toolkit {
+    static final Path REPO = Path.of(System.getProperty("repo.root", "../..")).toAbsolutePath().normalize();
+    static final Path FAKES = REPO.resolve("tests/fakes");
+    static final Path FIXTURE = REPO.resolve("tests/toolkit/fixtures/tiny");
+
+    private Toolkit() {}
+
+    record Run(int exit, String out, String err) {
+        String all() { return out + err; }
+        Run expect(int code) {
+            assertTrue(exit == code, "expected exit " + code + " but got " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err);
+            return this;
+        }
+    }
+
+    /** Runs argv with extra env; PATH is replaced when env has one. Bounded by a timeout. */
+    static Run exec(List<String> argv, Map<String, String> env, Path cwd, String stdin, long timeoutSeconds) {
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile());
+        pb.environment().putAll(env);
+        pb.environment().put("NO_COLOR", "1");
+        try {
+            Path outF = Files.createTempFile("tk-out", ".txt"), errF = Files.createTempFile("tk-err", ".txt");
+            pb.redirectOutput(outF.toFile()).redirectError(errF.toFile());
+            Process p = pb.start();
+            if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new AssertionError(argv + " did not finish within " + timeoutSeconds + " s; output so far:\n" + Files.readString(outF));
+            }
+            Run r = new Run(p.exitValue(), Files.readString(outF), Files.readString(errF));
+            Files.deleteIfExists(outF);
+            Files.deleteIfExists(errF);
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A copy of the tiny fixture app with a unique file, so its image tags are new on every run. */
+    static Path fixture(Path dir) {
+        copyTree(FIXTURE, dir);
+        write(dir.resolve("svc/a/nonce.txt"), UUID.randomUUID().toString());
+        write(dir.resolve("svc/b/nonce.txt"), UUID.randomUUID().toString());
+        return dir;
+    }
+
+    static void copyTree(Path from, Path to) {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void write(Path p, String text) {
+        try {
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A little world of fakes: a state dir, and a bin dir put first on PATH holding links to the
+     * fakes (all, or those named). Real docker, java and helm stay reachable through the rest of PATH.
+     */
+    static final class World {
+        final Path state;
+        final Path bin;
+        final Map<String, String> env = new HashMap<>();
+
+        World(Path dir, String... fakes) {
+            state = dir.resolve("state");
+            bin = dir.resolve("bin");
+            try {
+                Files.createDirectories(state);
+                Files.createDirectories(bin);
+                List<String> names = fakes.length > 0 ? List.of(fakes) : List.of("minikube", "kubectl", "helm", "kubectl-ai", "kagent");
+                for (String n : names) Files.createSymbolicLink(bin.resolve(n), FAKES.resolve(n));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            env.put("TASKORA_FAKE_STATE", state.toString());
+            env.put("PATH", bin + ":" + System.getenv("PATH"));
+        }
+
+        /** Runs one of the scripts' main classes (compiled by Maven from scripts/) as a process. */
+        Run script(String mainClass, String... args) {
+            return script(mainClass, Map.of(), args);
+        }
+
+        Run script(String mainClass, Map<String, String> extraEnv, String... args) {
+            List<String> argv = new ArrayList<>(List.of(javaBin(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                    "-cp", System.getProperty("java.class.path"), mainClass));
+            argv.addAll(List.of(args));
+            Map<String, String> e = new HashMap<>(env);
+            e.putAll(extraEnv);
+            return exec(argv, e, REPO, null, 240);
+        }
+
+        /** The recorded calls of one fake, as "tool arg arg ..." lines. */
+        List<String> calls(String tool) {
+            List<String> out = new ArrayList<>();
+            for (String line : read(state.resolve("calls.jsonl")).split("\n")) {
+                if (line.isBlank()) continue;
+                Object o = Config.json(line);
+                if (!tool.equals(Config.text(o, "tool"))) continue;
+                out.add(tool + " " + String.join(" ", Config.items(o, "argv").stream().map(String::valueOf).toList()));
+            }
+            return out;
+        }
+
+        List<String> allCalls() {
+            List<String> out = new ArrayList<>();
+            for (String line : read(state.resolve("calls.jsonl")).split("\n")) {
+                if (line.isBlank()) continue;
+                Object o = Config.json(line);
+                out.add(Config.text(o, "tool") + " " + String.join(" ", Config.items(o, "argv").stream().map(String::valueOf).toList()));
+            }
+            return out;
+        }
+
+        Object stateJson() {
+            return Config.json(read(state.resolve("state.json")));
+        }
+
+        void writeState(String json) {
+            write(state.resolve("state.json"), json);
+        }
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** docker with the environment the suite runner set up (Debian's client with BuildKit). */
+    static Run docker(String... args) {
+        List<String> argv = new ArrayList<>(List.of("docker"));
+        argv.addAll(List.of(args));
+        return exec(argv, Map.of(), REPO, null, 120);
+    }
+
+}
