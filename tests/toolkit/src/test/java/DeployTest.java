@@ -1,0 +1,249 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** deploy: the helm command line, secrets, rollback, idempotence, the whole ordered flow with fakes. */
+class DeployTest {
+    @TempDir Path tmp;
+    final List<String> images = new ArrayList<>();
+
+    @AfterEach
+    void removeImages() {
+        for (String ref : images) Toolkit.docker("image", "rm", "-f", ref);
+    }
+
+    void remember(Toolkit.Run r) {
+        Matcher m = Pattern.compile("(taskora-test/[a-z-]+:sha-[0-9a-f]{12})").matcher(r.out());
+        while (m.find()) if (!images.contains(m.group(1))) images.add(m.group(1));
+    }
+
+    Toolkit.Run deploy(Toolkit.World w, Path app, Map<String, String> env, String... args) {
+        List<String> a = new ArrayList<>(List.of("--config", app.resolve("taskora.yaml").toString()));
+        a.addAll(List.of(args));
+        Toolkit.Run r = w.script("Deploy", env, a.toArray(String[]::new));
+        remember(r);
+        return r;
+    }
+
+    static List<BuildImages.Built> builtImages() {
+        return List.of(new BuildImages.Built("frontend", "frontend", "taskora/frontend", "sha-aaa", "built", 1, 1, List.of()),
+                new BuildImages.Built("mcp-server", "mcpServer", "taskora/mcp-server", "sha-bbb", "built", 1, 1, List.of()));
+    }
+
+    @Test
+    void helmCommandLineCarriesValuesImagesSecretAndAtomicity() {
+        Config cfg = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of("chart.values.postgresql.persistence.size=2Gi"));
+        List<String> a = Deploy.helmArgs(cfg, builtImages(), 3);
+        String line = String.join(" ", a);
+        assertTrue(line.startsWith("helm upgrade --install taskora " + Toolkit.REPO.resolve("charts/taskora") + " --namespace taskora --kube-context taskora -f "
+                + Toolkit.REPO.resolve("charts/taskora/values-dev.yaml")), line);
+        assertTrue(line.contains("--set mcpServer.image.repository=taskora/mcp-server --set mcpServer.image.tag=sha-bbb --set mcpServer.image.pullPolicy=IfNotPresent"), line);
+        assertTrue(line.contains("--set existingSecret=taskora-secrets"), line);
+        assertTrue(line.contains("--set postgresql.persistence.size=2Gi"), line);
+        assertTrue(line.endsWith("--wait --timeout 10m --atomic"), line);
+        assertTrue(String.join(" ", Deploy.helmArgs(cfg, builtImages(), 4)).endsWith("--rollback-on-failure"), "Helm 4 renamed --atomic");
+        Config prod = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of("environment=prod", "target=context", "context=kind-x"));
+        String p = String.join(" ", Deploy.helmArgs(prod, builtImages(), 3));
+        assertTrue(p.contains("--kube-context kind-x -f " + Toolkit.REPO.resolve("charts/taskora/values-prod.yaml")), p);
+    }
+
+    /** The real chart accepts what deploy passes: rendered by the real helm, images and Secret as asked. */
+    @Test
+    void realHelmRendersTheRealChartWithDeploysArguments() {
+        Path chart = Toolkit.REPO.resolve("charts/taskora/Chart.yaml");
+        assertTrue(Files.isRegularFile(chart), "the chart is part of the repo: " + chart);
+        Config cfg = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of());
+        List<String> a = new ArrayList<>(Deploy.helmArgs(cfg, builtImages(), 3));
+        // upgrade --install ... --wait --timeout T --atomic  ->  template ... (same chart, values and --set)
+        a.set(1, "template");
+        a.remove(2);
+        int kc = a.indexOf("--kube-context");
+        a.remove(kc);
+        a.remove(kc);
+        a = new ArrayList<>(a.subList(0, a.indexOf("--wait")));
+        a.addAll(List.of("--kube-version", "1.31.0"));
+        Toolkit.Run r = Toolkit.exec(a, Map.of(), Toolkit.REPO, null, 120).expect(0);
+        assertTrue(r.out().contains("image: \"taskora/frontend:sha-aaa\""), "frontend image from deploy's --set");
+        assertTrue(r.out().contains("image: \"taskora/mcp-server:sha-bbb\""));
+        assertTrue(r.out().contains("name: taskora-secrets"), "existingSecret is used by the workloads");
+        assertFalse(Pattern.compile("(?m)^kind: Secret$").matcher(r.out()).find(), "with existingSecret the chart makes no Secret of its own");
+        assertTrue(r.out().contains("app.kubernetes.io/component: frontend") && r.out().contains("app.kubernetes.io/instance: taskora"),
+                "the labels smoke and deploy find objects by");
+    }
+
+    @Test
+    void secretManifestHasTheFourKeysWithRandomValues() {
+        Config cfg = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of());
+        Object a = Config.json(Deploy.secretManifest(cfg)), b = Config.json(Deploy.secretManifest(cfg));
+        assertEquals("taskora-secrets", Config.text(a, "metadata", "name"));
+        assertEquals("taskora", Config.text(a, "metadata", "labels", "app.kubernetes.io/instance"));
+        Map<?, ?> data = (Map<?, ?>) Config.at(a, "data");
+        assertEquals(List.of("database-password", "jwt-secret", "mcp-service-token", "llm-api-key"), new ArrayList<>(data.keySet().stream().map(String::valueOf).toList()));
+        for (Object k : data.keySet()) {
+            String v = new String(Base64.getDecoder().decode(String.valueOf(data.get(k))));
+            assertTrue(v.length() >= 40, k + " is long and random: " + v);
+            assertNotEquals(Config.text(a, "data", k), Config.text(b, "data", k), "a new value each time");
+        }
+    }
+
+    @Test
+    void rolloutPendingReadsWorkloadStatus() {
+        Object doc = Config.json("""
+                {"items":[{"kind":"Deployment","metadata":{"name":"fe","generation":2},"spec":{"replicas":2},
+                 "status":{"readyReplicas":2,"updatedReplicas":2,"observedGeneration":2}},
+                {"kind":"Deployment","metadata":{"name":"be","generation":3},"spec":{"replicas":1},
+                 "status":{"readyReplicas":1,"updatedReplicas":1,"observedGeneration":2}},
+                {"kind":"StatefulSet","metadata":{"name":"pg","generation":1},"spec":{"replicas":1},"status":{"observedGeneration":1}}]}""");
+        assertEquals(List.of("Deployment/be 1/1 ready", "StatefulSet/pg 0/1 ready"), Deploy.rolloutPending(doc));
+    }
+
+    @Test
+    void wholeFlowInOrderThenASecondRunChangesNothing() {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = deploy(w, app, Map.of()).expect(0);
+        List<String> changes = w.allCalls().stream().filter(c -> c.startsWith("minikube start") || c.startsWith("kubectl --context tiny create")
+                || c.startsWith("helm upgrade") || c.startsWith("kubectl --context tiny port-forward")).toList();
+        assertEquals(6, changes.size(), changes.toString());
+        assertTrue(changes.get(0).startsWith("minikube start -p tiny"));
+        assertEquals("kubectl --context tiny create namespace tiny-ns", changes.get(1));
+        assertEquals("kubectl --context tiny create -n tiny-ns -f -", changes.get(2));
+        assertTrue(changes.get(3).startsWith("helm upgrade --install tiny " + app.resolve("chart")), changes.get(3));
+        assertTrue(changes.get(4).contains("port-forward -n tiny-ns --address 127.0.0.1 svc/tiny-backend :8000"), changes.get(4));
+        assertTrue(changes.get(5).contains("svc/tiny-frontend :3000"), changes.get(5));
+        String helm = changes.get(3);
+        Matcher tag = Pattern.compile("frontend.image.tag=(sha-[0-9a-f]{12})").matcher(helm);
+        assertTrue(tag.find(), helm);
+        assertTrue(r.out().contains("taskora-test/frontend:" + tag.group(1)), "helm gets the tag build-images made");
+        assertTrue(Toolkit.docker("image", "inspect", "taskora-test/frontend:" + tag.group(1)).exit() == 0, "the image exists in the store");
+        for (String step : List.of("preflight", "minikube profile", "build images", "secrets", "helm upgrade --install", "rollout", "smoke", "total"))
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(step + " ")), "summary row " + step + ":\n" + r.out());
+        assertTrue(r.out().contains("Taskora is up: "), r.out());
+        assertTrue(r.out().contains("smoke: 14 passed, 0 failed"), r.out());
+
+        int before = w.allCalls().size();
+        Toolkit.Run again = deploy(w, app, Map.of(), "--skip-smoke").expect(0);
+        List<String> later = w.allCalls().subList(before, w.allCalls().size());
+        assertTrue(later.stream().noneMatch(c -> c.startsWith("helm upgrade") || c.startsWith("minikube start") || c.contains(" create ")),
+                "a second run with nothing changed changes nothing: " + later);
+        assertFalse(again.out().contains("$ docker build"), again.out());
+        assertTrue(again.out().contains("is up to date; helm not run"), again.out());
+        assertTrue(again.out().contains("Secret tiny-secrets exists; kept as it is"), again.out());
+    }
+
+    @Test
+    void anExistingSecretIsNeverOverwritten() {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        w.writeState("{\"namespaces\":[\"tiny-ns\"],\"secrets\":{\"tiny-ns/tiny-secrets\":{\"kind\":\"Secret\",\"metadata\":{\"name\":\"tiny-secrets\","
+                + "\"namespace\":\"tiny-ns\"},\"data\":{\"database-password\":\"b2xk\",\"jwt-secret\":\"b2xk\",\"mcp-service-token\":\"b2xk\",\"llm-api-key\":\"b2xk\"}}}}");
+        deploy(w, app, Map.of(), "--skip-smoke").expect(0);
+        assertEquals("b2xk", Config.text(w.stateJson(), "secrets", "tiny-ns/tiny-secrets", "data", "jwt-secret"));
+        assertTrue(w.calls("kubectl").stream().noneMatch(c -> c.contains(" create ")), w.calls("kubectl").toString());
+        assertTrue(w.calls("helm").stream().anyMatch(c -> c.contains("--set existingSecret=tiny-secrets")));
+    }
+
+    @Test
+    void aSecretMissingKeysStopsTheDeployWithoutTouchingIt() {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        w.writeState("{\"namespaces\":[\"tiny-ns\"],\"secrets\":{\"tiny-ns/tiny-secrets\":{\"kind\":\"Secret\",\"metadata\":{\"name\":\"tiny-secrets\","
+                + "\"namespace\":\"tiny-ns\"},\"data\":{\"jwt-secret\":\"b2xk\"}}}}");
+        Toolkit.Run r = deploy(w, app, Map.of(), "--skip-smoke").expect(Exit.CHECK_FAILED);
+        assertTrue(r.err().contains("lacks key(s) database-password, mcp-service-token, llm-api-key; it is never overwritten"), r.err());
+        assertTrue(w.calls("helm").stream().noneMatch(c -> c.startsWith("helm upgrade")));
+    }
+
+    @Test
+    void aFailedUpgradeRollsBackAndSaysSo() {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        deploy(w, app, Map.of(), "--skip-smoke").expect(0);
+        Toolkit.Run r = deploy(w, app, Map.of("FAKE_HELM_FAIL", "1"), "--skip-smoke", "--set", "chart.timeout=7m").expect(Exit.ROLLED_BACK);
+        assertTrue(r.err().contains("helm upgrade of tiny failed; rolled back to revision 3 (Rollback to 1)"), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("helm upgrade --install") && l.contains("FAIL")), r.out());
+        assertTrue(w.calls("helm").stream().filter(c -> c.startsWith("helm upgrade")).allMatch(c -> c.contains("--atomic")));
+        assertFalse(r.out().contains("==> smoke"), "nothing runs after the failed step");
+    }
+
+    @Test
+    void aFailedFirstInstallIsRemovedAndSaysSo() {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = deploy(w, app, Map.of("FAKE_HELM_FAIL", "1"), "--skip-smoke").expect(Exit.ROLLED_BACK);
+        assertTrue(r.err().contains("helm install of tiny failed and the release was removed"), r.err());
+    }
+
+    @Test
+    void helm4GetsRollbackOnFailure() {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        deploy(w, app, Map.of("FAKE_HELM_VERSION", "v4.0.1"), "--skip-smoke").expect(0);
+        String up = w.calls("helm").stream().filter(c -> c.startsWith("helm upgrade")).findFirst().orElseThrow();
+        assertTrue(up.contains("--rollback-on-failure") && !up.contains("--atomic"), up);
+    }
+
+    @Test
+    void dryRunPrintsTheOrderedPlanAndChangesNothing() {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = deploy(w, app, Map.of(), "--dry-run").expect(0);
+        String out = r.out();
+        int start = out.indexOf("[dry-run] $ minikube start -p tiny"), build = out.indexOf("[dry-run] $ docker build"),
+                ns = out.indexOf("[dry-run] $ kubectl --context tiny create namespace tiny-ns"),
+                secret = out.indexOf("[dry-run] $ kubectl --context tiny create -n tiny-ns -f -"),
+                helm = out.indexOf("[dry-run] $ helm upgrade --install tiny");
+        assertTrue(start >= 0 && start < build && build < ns && ns < secret && secret < helm, "ordered plan:\n" + out);
+        assertTrue(out.contains("dry run: 6 command(s) planned, none run"), out);
+        assertTrue(w.allCalls().stream().noneMatch(c -> c.startsWith("minikube start") || c.contains(" create ") || c.startsWith("helm upgrade")),
+                w.allCalls().toString());
+        for (String ref : images) assertTrue(Toolkit.docker("image", "inspect", ref).exit() != 0, "no image built: " + ref);
+    }
+
+    @Test
+    void targetContextSkipsMinikubeAndUsesTheContext() {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = deploy(w, app, Map.of(), "--context", "kind-test", "--set", "minikube.cpus=256").expect(0);
+        assertEquals(List.of("minikube version --short"), w.calls("minikube"), "preflight only reports minikube (optional); nothing else asks it");
+        assertTrue(r.out().contains("image store: the local Docker engine"));
+        assertTrue(w.calls("helm").stream().anyMatch(c -> c.startsWith("helm upgrade") && c.contains("--kube-context kind-test")));
+        assertTrue(w.calls("kubectl").stream().filter(c -> !c.startsWith("kubectl version")).allMatch(c -> c.startsWith("kubectl --context kind-test")),
+                w.calls("kubectl").toString());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("minikube profile") && l.contains("skipped (target is context)")));
+    }
+
+    @Test
+    void aFailedPreflightStopsBeforeAnythingChanges() {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp, "kubectl", "helm");
+        Toolkit.Run r = deploy(w, app, Map.of()).expect(Exit.CHECK_FAILED);
+        assertTrue(r.err().contains("preflight failed: minikube"), r.err());
+        assertTrue(w.allCalls().stream().noneMatch(c -> c.contains(" create ") || c.startsWith("helm upgrade")), w.allCalls().toString());
+        assertFalse(r.out().contains("docker build"));
+    }
+
+    @Test
+    void aFailedSmokeFailsTheDeploy() {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = deploy(w, app, Map.of("FAKE_APP_CHAT_BROKEN", "1")).expect(Exit.CHECK_FAILED);
+        assertTrue(r.out().contains("FAIL  task from chat listed"), r.out());
+        assertTrue(r.err().contains("1 smoke check(s) failed"), r.err());
+        assertFalse(r.out().contains("Taskora is up"), "no URL after a failed smoke test");
+    }
+}
