@@ -13,6 +13,7 @@ import httpx
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
+from app.core.http import SSL_CONTEXT
 from app.core.logging import request_id_var
 
 
@@ -37,7 +38,7 @@ class ToolSession:
         try:
             http = await self._stack.enter_async_context(httpx.AsyncClient(
                 headers={"Authorization": f"Bearer {self.token}", "X-Request-ID": request_id_var.get()},
-                timeout=httpx.Timeout(self.timeout, read=self.timeout * 2),
+                timeout=httpx.Timeout(self.timeout, read=self.timeout * 2), verify=SSL_CONTEXT,
             ))
             read, write, _ = await self._stack.enter_async_context(
                 streamable_http_client(self.url, http_client=http, terminate_on_close=False))

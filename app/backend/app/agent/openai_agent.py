@@ -12,6 +12,7 @@ import httpx
 
 from app.agent.mcp_client import ToolError
 from app.core.config import Settings
+from app.core.http import SSL_CONTEXT
 
 log = logging.getLogger("taskora.agent.openai")
 MAX_ROUNDS = 6
@@ -69,7 +70,7 @@ class OpenAIAgent:
         messages += [{"role": m["role"], "content": m["content"]} for m in history]
         messages.append({"role": "user", "content": message})
         try:
-            async with httpx.AsyncClient(timeout=self.timeout) as client:
+            async with httpx.AsyncClient(timeout=self.timeout, verify=SSL_CONTEXT) as client:
                 for _ in range(MAX_ROUNDS):
                     reply = await self._complete(client, messages, functions)
                     calls = reply.get("tool_calls") or []

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.core.db import ping
+from app.core.http import SSL_CONTEXT
 
 router = APIRouter(tags=["health"])
 
@@ -35,7 +36,7 @@ async def readyz(request: Request):
     except Exception as exc:  # noqa: BLE001
         checks["database"] = f"unreachable: {type(exc).__name__}"
     try:
-        async with httpx.AsyncClient(timeout=2.0) as c:
+        async with httpx.AsyncClient(timeout=2.0, verify=SSL_CONTEXT) as c:
             r = await c.get(mcp_health_url(state.settings.mcp_server_url))
         checks["mcp_server"] = "ok" if r.status_code == 200 else f"status {r.status_code}"
     except httpx.HTTPError as exc:
