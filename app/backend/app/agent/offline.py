@@ -27,7 +27,8 @@ BARE_NUM = re.compile(r"^\s*#?(\d+)\s*$")
 ALL_WORDS = re.compile(rf"\b(?:all|every|everything|each)\b(?:\s+(?:of\s+)?(?:my|the)?\s*{NOUN})?", re.I)
 STOP = {"the", "a", "an", "my", "our", "that", "this", "one", "task", "tasks", "todo", "todos", "to-do",
         "item", "items", "entry", "reminder", "called", "named", "titled", "about", "for", "with",
-        "please", "as", "is", "it", "of", "on", "from", "list", "thing", "which", "says", "say", "to"}
+        "please", "as", "is", "it", "of", "on", "from", "list", "thing", "which", "says", "say", "to",
+        "them", "those", "these", "all", "everything"}
 
 GREETING = re.compile(r"^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|howdy|greetings)\b[\s!.,]*(?:there|taskora)?[\s!.]*$", re.I)
 THANKS = re.compile(r"^(?:thanks|thank you|thx|cheers|great|awesome|nice|cool|perfect|ok|okay)\b.*$", re.I)
@@ -40,7 +41,7 @@ LIST_START = re.compile(
 COMPLETED_WORDS = re.compile(r"\b(?:completed|complete|done|finished|closed|checked off|ticked off|accomplished)\b", re.I)
 PENDING_WORDS = re.compile(
     r"\b(?:pending|open|remaining|left|incomplete|uncompleted|unfinished|outstanding|not done|"
-    r"not completed|not finished|to do|todo|still (?:need|have)|due|active|undone)\b", re.I)
+    r"not completed|not finished|to do|still (?:need|have)|due|active|undone)\b", re.I)
 DELETE = re.compile(r"\b(?:delete|remove|erase|drop|cancel|trash|scrap|get rid of|throw away|discard|clear)\b", re.I)
 UPDATE = re.compile(r"\b(?:change|rename|update|edit|modify|retitle|reword|set)\b", re.I)
 COMPLETE = re.compile(
@@ -48,7 +49,7 @@ COMPLETE = re.compile(
     r"cross off|crossed off|done with|is done|are done|as done|accomplished)\b", re.I)
 ADD_START = re.compile(
     r"^(?:add|create|new|make|put|insert|jot down|jot|note down|note|save|schedule|plan|record|log|"
-    r"set up|start)\b", re.I)
+    r"set up|start)\b|^(?:new\s+)?(?:task|todo|to-do|reminder|item)\s*:", re.I)
 ADD_NEED = re.compile(
     r"^(?:i\s+(?:need|have|want|must|should|gotta|got)\s+(?:to\s+)?(?:remember\s+to\s+)?|"
     r"remind me to\s+|remind me\s+(?=\w)|remember to\s+|don'?t let me forget to\s+|"
@@ -124,6 +125,8 @@ def parse(message: str) -> Intent:
     if m and not LIST_START.match(low):
         rest = text[m.end():]
         if not re.match(r"^(?:delete|remove|complete|mark|finish|change|rename|update)\s+(?:task|todo|item|#|\d)", rest, re.I):
+            if ADD_START.match(rest):
+                return _parse_add(rest)
             title, desc = _split_description(rest)
             return Intent("add", title=_clean_title(title), description=desc) if title.strip() else Intent("unknown")
 
@@ -143,6 +146,7 @@ def parse(message: str) -> Intent:
         return _parse_add(text)
 
     # list -----------------------------------------------------------------------------------
+    low = re.sub(r"\b(?:to[- ]?do|todo) list\b", "list", low)
     if is_question or re.search(rf"\b{NOUN}\b", low) or PENDING_WORDS.search(low) or COMPLETED_WORDS.search(low):
         if re.search(r"\b(?:not|un|in)(?:\s+yet)?\s*(?:done|completed|finished|complete)\b", low) or PENDING_WORDS.search(low):
             return Intent("list", status="pending")
@@ -192,11 +196,13 @@ def _parse_update(text: str) -> Intent | None:
     low = text.lower()
     q = _quoted(text)
     desc_change = re.search(r"\b(?:description|details?|notes?)\b", low) is not None
-    m = re.search(r"^(?:.*?\b(?:change|rename|update|edit|modify|retitle|reword|set)\b)\s+(?P<target>.*?)\s+"
-                  r"(?:to|into|as|with)\s+(?P<new>.+)$", text, re.I | re.S)
+    m = re.search(r"^(?:.*?\b(?:change|rename|update|edit|modify|retitle|reword|set)\b)\s+(?P<target>.*?)"
+                  r"(?:\s+(?:to|into|as|with)|\s*:)\s+(?P<new>.+)$", text, re.I | re.S)
     if not m:
         return None
     target, new = m.group("target"), m.group("new")
+    if re.fullmatch(r"\s*(?:done|complete|completed|finished)[.!]?\s*", new, re.I):
+        return _with_target(Intent("complete"), target, COMPLETE)
     if q:
         new = q[-1]
         target_text = text[:text.find(q[-1]) - 1] if text.find(q[-1]) > 0 else target
@@ -241,9 +247,12 @@ def _with_target(intent: Intent, text: str, verb: re.Pattern) -> Intent:
     rest = re.sub(r"\b(?:mark|marked|as|complete|completed|done|finished|i|i've|i have|just|already|"
                   r"please|off|it|now|is|are|was|with|from|my list|list|the list)\b", " ", rest, flags=re.I)
     intent.words = _target_words(rest)
-    if not intent.words:
-        intent.kind = "unknown"
+    if intent.words.isdigit():
+        intent.task_id, intent.words = int(intent.words), None
+    elif not intent.words:
+        # "clear my list", "delete them": nothing names one task
         intent.extra["reason"] = f"{intent.kind} without a task"
+        intent.kind = "refuse_all" if intent.kind == "delete" else "unknown"
     return intent
 
 
