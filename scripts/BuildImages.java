@@ -86,11 +86,11 @@ public class BuildImages implements Callable<Integer> {
         String where = store != null ? store : cfg.minikube() ? "minikube" : "local";
         Console.info("image store: " + (where.equals("minikube") ? "minikube profile " + cfg.profile() + "'s Docker daemon" : "the local Docker engine"));
         useStore(cfg, where);
-        Map<String, String> fileArgs = readBuildArgsFile(cfg);
+        Map<String, Map<String, String>> fileArgs = readBuildArgsFile(cfg);
         List<Built> out = new ArrayList<>();
         for (String s : cfg.serviceNames()) {
             if (!only.isEmpty() && !only.contains(s)) continue;
-            out.add(buildOne(cfg, s, fileArgs));
+            out.add(buildOne(cfg, s, fileArgs.getOrDefault(s, Map.of())));
         }
         return out;
     }
@@ -125,22 +125,37 @@ public class BuildImages implements Callable<Integer> {
         return env;
     }
 
-    static Map<String, String> readBuildArgsFile(Config cfg) {
-        Map<String, String> args = new TreeMap<>();
-        if (cfg.str("build.buildArgsFile").isEmpty()) return args;
+    /**
+     * build.buildArgsFile: YAML mapping each service to its build args (the format of
+     * dockerfiles/stand-in/build-args.yaml); entries that are not services are left to deploy.
+     */
+    static Map<String, Map<String, String>> readBuildArgsFile(Config cfg) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        if (cfg.str("build.buildArgsFile").isEmpty()) return out;
         Path f = cfg.path("build.buildArgsFile");
-        if (!Files.isRegularFile(f)) throw new Failure(Exit.USAGE, "build.buildArgsFile " + f + " not found");
+        if (!Files.isRegularFile(f)) throw new Failure(Exit.USAGE, "build.buildArgsFile: " + f + " not found");
+        Object doc;
         try {
-            for (String line : Files.readAllLines(f)) {
-                String l = line.strip();
-                if (l.isEmpty() || l.startsWith("#")) continue;
-                int eq = l.indexOf('=');
-                if (eq <= 0) throw new Failure(Exit.USAGE, f + ": expected KEY=VALUE lines, got '" + l + "'");
-                args.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip());
-            }
-        } catch (IOException e) {
-            throw new Failure(Exit.USAGE, "cannot read " + f + ": " + e.getMessage());
+            doc = Config.yaml().load(Files.readString(f));
+        } catch (IOException | RuntimeException e) {
+            throw new Failure(Exit.USAGE, "build.buildArgsFile: " + f + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
         }
+        if (!(doc instanceof Map<?, ?> m))
+            throw new Failure(Exit.USAGE, "build.buildArgsFile: " + f + " must map services to build args, e.g. backend: {PYTHON_IMAGE: my/python:3.12}");
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            Map<String, String> args = new TreeMap<>();
+            if (!(e.getValue() instanceof Map<?, ?> a))
+                throw new Failure(Exit.USAGE, "build.buildArgsFile: " + f + ": '" + e.getKey() + "' must be a mapping of KEY: VALUE");
+            for (Map.Entry<?, ?> kv : a.entrySet()) args.put(String.valueOf(kv.getKey()), String.valueOf(kv.getValue()));
+            out.put(String.valueOf(e.getKey()), args);
+        }
+        return out;
+    }
+
+    /** A service's build args: those of build.buildArgsFile, overridden by services.<s>.buildArgs. */
+    static Map<String, String> buildArgs(Config cfg, String service, Map<String, String> fileArgs) {
+        Map<String, String> args = new TreeMap<>(fileArgs);
+        args.putAll(cfg.strMap("services." + service + ".buildArgs"));
         return args;
     }
 
@@ -152,8 +167,7 @@ public class BuildImages implements Callable<Integer> {
             throw new Failure(Exit.USAGE, p + "context: " + context + " is not a directory");
         if (!Files.isRegularFile(dockerfile))
             throw new Failure(Exit.USAGE, p + "dockerfile: " + dockerfile + " not found");
-        Map<String, String> args = new TreeMap<>(fileArgs);
-        args.putAll(cfg.strMap(p + "buildArgs"));
+        Map<String, String> args = buildArgs(cfg, service, fileArgs);
         String repo = cfg.str(p + "image");
         String tag = cfg.str("build.tagFrom").equals("git") ? gitTag(context, dockerfile, args) : "sha-" + contentHash(context, dockerfile, args).substring(0, 12);
         String ref = repo + ":" + tag;

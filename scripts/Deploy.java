@@ -133,9 +133,10 @@ public class Deploy implements Callable<Integer> {
 
     static BuildImages.Built plannedImage(Config cfg, String s) {
         String p = "services." + s + ".";
+        Map<String, String> args = BuildImages.buildArgs(cfg, s, BuildImages.readBuildArgsFile(cfg).getOrDefault(s, Map.of()));
         String tag = cfg.str("build.tagFrom").equals("git")
-                ? BuildImages.gitTag(cfg.path(p + "context"), cfg.path(p + "dockerfile"), cfg.strMap(p + "buildArgs"))
-                : "sha-" + BuildImages.contentHash(cfg.path(p + "context"), cfg.path(p + "dockerfile"), cfg.strMap(p + "buildArgs")).substring(0, 12);
+                ? BuildImages.gitTag(cfg.path(p + "context"), cfg.path(p + "dockerfile"), args)
+                : "sha-" + BuildImages.contentHash(cfg.path(p + "context"), cfg.path(p + "dockerfile"), args).substring(0, 12);
         return new BuildImages.Built(s, cfg.str(p + "component"), cfg.str(p + "image"), tag, "planned", 0, 0, List.of());
     }
 
@@ -207,6 +208,12 @@ public class Deploy implements Callable<Integer> {
             a.add("--set"); a.add(b.component() + ".image.pullPolicy=IfNotPresent");
         }
         a.add("--set"); a.add(cfg.str("secret.valuesKey") + "=" + cfg.str("secret.name"));
+        // The postgresql entry of build.buildArgsFile (stand-in images) names the database image.
+        Map<String, String> pg = BuildImages.readBuildArgsFile(cfg).getOrDefault("postgresql", Map.of());
+        for (String k : List.of("repository", "tag"))
+            if (pg.containsKey(k) && !cfg.strMap("chart.values").containsKey("postgresql.image." + k)) {
+                a.add("--set"); a.add("postgresql.image." + k + "=" + pg.get(k));
+            }
         for (Map.Entry<String, String> e : cfg.strMap("chart.values").entrySet()) { a.add("--set"); a.add(e.getKey() + "=" + e.getValue()); }
         a.add("--wait");
         a.add("--timeout"); a.add(cfg.str("chart.timeout"));

@@ -187,13 +187,14 @@ class BuildImagesTest {
     }
 
     @Test
-    void buildArgsFileFeedsEveryService() throws Exception {
+    void buildArgsFileGivesEachServiceItsArgs() throws Exception {
         Path app = Toolkit.fixture(tmp.resolve("app"));
-        Files.writeString(app.resolve("args.env"), "# stand-in base images\nGREETING=hello\n");
+        Files.writeString(app.resolve("args.yaml"), "# as dockerfiles/stand-in/build-args.yaml\nfrontend:\n  GREETING: hello\nbackend:\n  GREETING: other\n"
+                + "postgresql:\n  repository: my/postgres\n  tag: '15'\n");
         Files.writeString(app.resolve("good.Dockerfile"), Files.readString(app.resolve("good.Dockerfile")) + "\nARG GREETING\nLABEL greeting=$GREETING\n");
         Toolkit.World w = new Toolkit.World(tmp);
         Toolkit.Run r = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--store", "local",
-                "--only", "frontend", "--set", "build.buildArgsFile=args.env").expect(0);
+                "--only", "frontend", "--set", "build.buildArgsFile=args.yaml").expect(0);
         String ref = refs(r).get(0);
         assertTrue(r.out().contains("--build-arg GREETING=hello"), r.out());
         Object doc = Config.json(Toolkit.docker("image", "inspect", ref).expect(0).out());

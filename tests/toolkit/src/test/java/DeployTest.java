@@ -56,6 +56,10 @@ class DeployTest {
         assertTrue(line.contains("--set postgresql.persistence.size=2Gi"), line);
         assertTrue(line.endsWith("--wait --timeout 10m --atomic"), line);
         assertTrue(String.join(" ", Deploy.helmArgs(cfg, builtImages(), 4)).endsWith("--rollback-on-failure"), "Helm 4 renamed --atomic");
+        Config standIns = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of("build.buildArgsFile=dockerfiles/stand-in/build-args.yaml"));
+        String si = String.join(" ", Deploy.helmArgs(standIns, builtImages(), 3));
+        assertTrue(si.contains("--set postgresql.image.repository=taskora-stand-in/postgres --set postgresql.image.tag=15-bookworm"),
+                "the stand-in file's postgresql entry names the database image: " + si);
         Config prod = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of("environment=prod", "target=context", "context=kind-x"));
         String p = String.join(" ", Deploy.helmArgs(prod, builtImages(), 3));
         assertTrue(p.contains("--kube-context kind-x -f " + Toolkit.REPO.resolve("charts/taskora/values-prod.yaml")), p);

@@ -1,0 +1,131 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.sun.net.httpserver.HttpServer;
+
+/** smoke: parsing kubectl -o json, the journey's checks, one line per check, exit codes. */
+class SmokeTest {
+    @TempDir Path tmp;
+
+    static final String PODS = """
+            {"items":[
+             {"metadata":{"name":"web-1","ownerReferences":[{"kind":"ReplicaSet"}]},"status":{"phase":"Running",
+              "conditions":[{"type":"Ready","status":"True"}]}},
+             {"metadata":{"name":"migrate-x","ownerReferences":[{"kind":"Job"}]},"status":{"phase":"Succeeded","conditions":[]}},
+             {"metadata":{"name":"api-1"},"status":{"phase":"Running","conditions":[{"type":"Ready","status":"False"}]}}]}""";
+
+    @Test
+    void podsReadyIgnoresJobPodsAndNamesTheOthers() {
+        Failure f = assertThrows(Failure.class, () -> Smoke.podsReady(Config.json(PODS)));
+        assertEquals("1/2 Ready; not Ready: api-1 (Running)", f.getMessage());
+        String healthy = "{\"items\":[{\"metadata\":{\"name\":\"a\"},\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}},"
+                + "{\"metadata\":{\"name\":\"m\",\"ownerReferences\":[{\"kind\":\"Job\"}]},\"status\":{\"phase\":\"Running\"}}]}";
+        assertEquals("1/1 Ready", Smoke.podsReady(Config.json(healthy)), "a running Job pod is not a serving pod");
+        assertThrows(Failure.class, () -> Smoke.podsReady(Config.json("{\"items\":[]}")), "no pods is a failure");
+    }
+
+    @Test
+    void everyServiceNeedsAReadyEndpoint() {
+        Object svcs = Config.json("{\"items\":[{\"metadata\":{\"name\":\"fe\"},\"spec\":{\"type\":\"ClusterIP\"}},"
+                + "{\"metadata\":{\"name\":\"db\"},\"spec\":{\"type\":\"ClusterIP\"}},{\"metadata\":{\"name\":\"ext\"},\"spec\":{\"type\":\"ExternalName\"}}]}");
+        Object slices = Config.json("{\"items\":[{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"fe\"}},"
+                + "\"endpoints\":[{\"addresses\":[\"10.0.0.1\"],\"conditions\":{\"ready\":true}}]},"
+                + "{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"db\"}},\"endpoints\":[{\"addresses\":[\"10.0.0.2\"],\"conditions\":{\"ready\":false}}]}]}");
+        Failure f = assertThrows(Failure.class, () -> Smoke.servicesHaveEndpoints(svcs, slices));
+        assertEquals("no ready endpoints: db", f.getMessage());
+        Object ok = Config.json("{\"items\":[{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"fe\"}},\"endpoints\":[{\"conditions\":{}}]},"
+                + "{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"db\"}},\"endpoints\":[{\"conditions\":{\"ready\":true}}]}]}");
+        assertEquals("2/2 with endpoints", Smoke.servicesHaveEndpoints(svcs, ok));
+    }
+
+    /** The journey against a frontend that forgets the session cookie: the login checks fail, by name. */
+    @Test
+    void journeyReportsEachFailedStep() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            String path = ex.getRequestURI().getPath();
+            byte[] body = (path.equals("/api/health") ? "{\"status\":\"ok\"}" : path.equals("/login") ? "<html>login</html>"
+                    : path.startsWith("/api/auth/") ? "{\"user\":{}}" : "{\"detail\":\"Not authenticated\"}").getBytes(StandardCharsets.UTF_8);
+            int code = path.equals("/api/health") || path.equals("/login") ? 200 : path.equals("/api/auth/signup") ? 201
+                    : path.equals("/api/auth/login") || path.equals("/api/auth/logout") ? 200 : 401;
+            ex.sendResponseHeaders(code, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        try {
+            List<Smoke.Result> r = Smoke.journey("http://127.0.0.1:" + server.getAddress().getPort(), "add a task to buy milk", "buy milk");
+            Map<String, Boolean> ok = new java.util.LinkedHashMap<>();
+            for (Smoke.Result x : r) ok.put(x.name(), x.ok());
+            assertEquals(true, ok.get("frontend /api/health"));
+            assertEquals(true, ok.get("frontend login page"));
+            assertEquals(false, ok.get("sign up"), "no taskora_session cookie");
+            assertEquals(true, ok.get("log out"));
+            assertEquals(false, ok.get("create task"));
+            assertEquals(false, ok.get("task from chat listed"));
+            assertTrue(r.stream().filter(x -> x.name().equals("sign up")).findFirst().orElseThrow().detail().contains("set no taskora_session cookie"));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    void deployed(Toolkit.World w) {
+        // The fake helm "installs" the release: pods, services, endpoint slices with the real labels.
+        Toolkit.exec(List.of(Toolkit.FAKES.resolve("helm").toString(), "upgrade", "--install", "tiny", Toolkit.FIXTURE.resolve("chart").toString(),
+                "--namespace", "tiny-ns", "--create-namespace"), w.env, Toolkit.REPO, null, 30).expect(0);
+    }
+
+    @Test
+    void passesAgainstAHealthyRelease() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        deployed(w);
+        Toolkit.Run r = w.script("Smoke", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString()).expect(0);
+        assertTrue(r.out().contains("smoke: 14 passed, 0 failed"), r.out());
+        assertTrue(r.out().lines().filter(l -> l.startsWith("PASS ")).count() == 14, r.out());
+        assertTrue(r.out().contains("PASS  pods Ready") && r.out().contains("4/4 Ready"), "the Job pod is not counted: " + r.out());
+        assertTrue(w.calls("kubectl").contains("kubectl --context tiny get services -n tiny-ns -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=frontend -o json"),
+                "the frontend Service is found by labels: " + w.calls("kubectl"));
+    }
+
+    @Test
+    void aPodThatNeverGetsReadyFailsWithinTheTimeout() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        w.env.put("FAKE_POD_NOT_READY", "backend");
+        deployed(w);
+        long t0 = System.currentTimeMillis();
+        Toolkit.Run r = w.script("Smoke", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString(), "--set", "smoke.timeoutSeconds=5")
+                .expect(Exit.CHECK_FAILED);
+        assertTrue(System.currentTimeMillis() - t0 < 60_000, "bounded by smoke.timeoutSeconds");
+        assertTrue(r.out().contains("FAIL  pods Ready") && r.out().contains("not Ready: tiny-backend-0 (Running)"), r.out());
+        assertTrue(r.out().contains("FAIL  services have endpoints") && r.out().contains("no ready endpoints: tiny-backend"), r.out());
+    }
+
+    @Test
+    void aChatThatCreatesNoTaskFails() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        deployed(w);
+        Toolkit.Run r = w.script("Smoke", Map.of("FAKE_APP_CHAT_BROKEN", "1"), "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString())
+                .expect(Exit.CHECK_FAILED);
+        assertTrue(r.out().contains("PASS  chat: \"add a task to buy milk\""), r.out());
+        assertTrue(r.out().contains("FAIL  task from chat listed") && r.out().contains("no task containing 'buy milk'"), r.out());
+        assertTrue(r.out().contains("smoke: 13 passed, 1 failed"), r.out());
+    }
+
+    @Test
+    void noReleaseIsAClearFailure() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = w.script("Smoke", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString(), "--set", "smoke.timeoutSeconds=5")
+                .expect(Exit.CHECK_FAILED);
+        assertTrue(r.out().contains("no pods of the release found"), r.out());
+    }
+}
