@@ -8,7 +8,8 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from app import models  # noqa: F401  (registers the tables)
-from app.core.config import Settings
+from app.core.config import Settings, settings_error_line
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 config = context.config
@@ -25,7 +26,7 @@ def _url() -> str:
     try:
         return Settings().sqlalchemy_url
     except Exception as exc:  # a bad DATABASE_URL: one line, not a traceback
-        sys.exit(f"alembic: {exc}".splitlines()[0] if "\n" in str(exc) else f"alembic: {exc}")
+        sys.exit(f"alembic: bad settings: {settings_error_line(exc)}")
 
 
 def run_migrations_offline() -> None:
@@ -35,8 +36,15 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    engine = create_engine(_url(), poolclass=pool.NullPool, connect_args={"connect_timeout": 10})
-    with engine.connect() as connection:
+    url = _url()
+    engine = create_engine(url, poolclass=pool.NullPool, connect_args={"connect_timeout": 10})
+    try:
+        connection = engine.connect()
+    except OperationalError as exc:
+        where = url.rsplit("@", 1)[-1]
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unreachable"
+        sys.exit(f"alembic: cannot connect to the database at {where}: {reason}; check DATABASE_URL")
+    with connection:
         context.configure(connection=connection, target_metadata=target_metadata)
         with context.begin_transaction():
             context.run_migrations()

@@ -12,7 +12,7 @@ import sys
 
 import uvicorn
 
-from app.core.config import Settings, SettingsError, check_startup
+from app.core.config import Settings, SettingsError, check_startup, settings_error_line
 from app.core.logging import setup_logging
 
 
@@ -45,9 +45,8 @@ def main() -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except Exception as exc:  # a malformed variable: pydantic's first error in one line
-        first = str(exc).splitlines()
-        print(f"taskora-backend: bad settings: {' '.join(first[:3])}", file=sys.stderr)
+    except Exception as exc:  # a malformed variable: one line naming it
+        print(f"taskora-backend: bad settings: {settings_error_line(exc)}", file=sys.stderr)
         return 2
     setup_logging(settings.log_level)
     from app.main import create_app

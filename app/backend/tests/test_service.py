@@ -89,3 +89,16 @@ def test_sigterm_fails_readiness_then_stops(db_url, mcp_url):
     assert lines and all("request_id" in x and "level" in x for x in lines)
     access = [x for x in lines if x.get("path") == "/api/auth/me"]
     assert access and access[0]["request_id"] == "trace-me-1" and access[0]["status"] == 401
+
+
+def test_migration_errors_are_one_line():
+    env = {**os.environ, "DATABASE_URL": "postgresql://u:p@127.0.0.1:9/db"}
+    r = subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=BACKEND_DIR, env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith("alembic: cannot connect to the database at 127.0.0.1:9/db") and "Traceback" not in r.stderr
+    env["DATABASE_URL"] = "sqlite:///x.db"
+    r = subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=BACKEND_DIR, env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0 and "use postgresql://" in r.stderr.strip().splitlines()[-1]

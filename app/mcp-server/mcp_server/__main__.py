@@ -11,7 +11,7 @@ import sys
 
 import uvicorn
 
-from mcp_server.config import Settings, SettingsError, check_startup
+from mcp_server.config import Settings, SettingsError, check_startup, settings_error_line
 from mcp_server.logs import setup_logging
 
 
@@ -43,7 +43,7 @@ def main() -> int:
         print(exc, file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001
-        print(f"taskora-mcp-server: bad settings: {' '.join(str(exc).splitlines()[:3])}", file=sys.stderr)
+        print(f"taskora-mcp-server: bad settings: {settings_error_line(exc)}", file=sys.stderr)
         return 2
     setup_logging(settings.log_level, service="mcp-server")
     from mcp_server.server import create_app

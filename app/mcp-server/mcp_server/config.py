@@ -67,3 +67,15 @@ def check_startup(settings: Settings) -> None:
             f"taskora-mcp-server: refusing to start with APP_ENV={settings.app_env}: {'; '.join(problems)}; "
             "set real values in the environment or use APP_ENV=development"
         )
+
+
+def settings_error_line(exc: Exception) -> str:
+    """A settings error as one line: which variable, and what is wrong with it."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        parts = []
+        for e in errors():
+            var = "_".join(str(x) for x in e.get("loc", ())).upper() or "settings"
+            parts.append(f"{var}: {str(e.get('msg', '')).removeprefix('Value error, ')}")
+        return "; ".join(parts)
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

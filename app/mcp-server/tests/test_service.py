@@ -53,3 +53,12 @@ def test_production_refuses_placeholder_token():
                        text=True, timeout=20)
     assert r.returncode == 2
     assert len(r.stderr.strip().splitlines()) == 1 and "MCP_SERVICE_TOKEN" in r.stderr
+
+
+def test_bad_database_url_is_one_line():
+    env = {**os.environ, "DATABASE_URL": "mysql://u:p@127.0.0.1/db"}
+    r = subprocess.run([sys.executable, "-m", "mcp_server"], cwd=MCP_DIR, env=env, capture_output=True,
+                       text=True, timeout=20)
+    assert r.returncode == 2
+    assert r.stderr.strip() == ("taskora-mcp-server: bad settings: DATABASE_URL: DATABASE_URL has scheme 'mysql': "
+                                "use postgresql://user:pass@host:5432/db")
