@@ -127,6 +127,10 @@ PHRASINGS = [
     ("edit task 2 description: bring snacks", [("update_task", {"task_id": 2, "description": "bring snacks"})]),
     ("clear my list", []),
     ("delete them", []),
+    ("add a task to remove the old shelf", [("add_task", {"title": "Remove the old shelf"})]),
+    ("add a task to finish the report", [("add_task", {"title": "Finish the report"})]),
+    ("remind me to cancel the gym membership", [("add_task", {"title": "Cancel the gym membership"})]),
+    ("make task 2 done", [("complete_task", {"task_id": 2})]),
     # --- no tool ---
     ("hello", []),
     ("What can you do?", []),

@@ -114,12 +114,6 @@ def parse(message: str) -> Intent:
     if BYE.match(low):
         return Intent("bye")
 
-    # delete ---------------------------------------------------------------------------------
-    if DELETE.search(low) and not LIST_START.match(low) or re.match(r"^(?:delete|remove|erase|drop|cancel)\b", low):
-        if ALL_WORDS.search(low) and _task_id(text) is None and not _quoted(text):
-            return Intent("refuse_all")
-        return _with_target(Intent("delete"), text, DELETE)
-
     # "I need to ...", "remind me to ..." add a task, unless what follows is an order about a task
     m = ADD_NEED.match(text)
     if m and not LIST_START.match(low):
@@ -130,6 +124,16 @@ def parse(message: str) -> Intent:
             title, desc = _split_description(rest)
             return Intent("add", title=_clean_title(title), description=desc) if title.strip() else Intent("unknown")
 
+    # "add ...", "create ...": an add, whatever verbs its title holds ("add a task to cancel the gym")
+    if ADD_START.match(low) and not re.match(rf"^\w+(?:\s+\w+)?\s+(?:{NOUN}\s*)?#?\d+\b", low):
+        return _parse_add(text)
+
+    # delete ---------------------------------------------------------------------------------
+    if DELETE.search(low) and not LIST_START.match(low) or re.match(r"^(?:delete|remove|erase|drop|cancel)\b", low):
+        if ALL_WORDS.search(low) and _task_id(text) is None and not _quoted(text):
+            return Intent("refuse_all")
+        return _with_target(Intent("delete"), text, DELETE)
+
     # update ---------------------------------------------------------------------------------
     if UPDATE.match(low) or re.match(r"^(?:can you |could you )?(?:change|rename|update|edit|modify)\b", low):
         intent = _parse_update(text)
@@ -138,7 +142,8 @@ def parse(message: str) -> Intent:
 
     # complete ------------------------------------------------------------------------------
     is_question = LIST_START.match(low) is not None and not re.match(r"^(?:check off|check)\s+(?:task|#|\d)", low)
-    if COMPLETE.search(low) and not is_question and not re.match(r"^(?:show|list)\b", low):
+    names_done = TASK_REF.search(text) is not None and re.search(r"\b(?:done|complete|completed|finished)\b", low)
+    if (COMPLETE.search(low) or names_done) and not is_question and not re.match(r"^(?:show|list)\b", low):
         return _with_target(Intent("complete"), text, COMPLETE)
 
     # add ------------------------------------------------------------------------------------
