@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -254,11 +253,24 @@ public class BuildImages implements Callable<Integer> {
             update(md, "ignore\0" + String.join("\n", patterns) + "\0");
             for (Map.Entry<String, String> e : new TreeMap<>(args).entrySet()) update(md, "arg\0" + e.getKey() + "=" + e.getValue() + "\0");
             Ignore ignore = new Ignore(patterns);
-            List<Path> files;
-            try (Stream<Path> s = Files.walk(context)) {
-                files = s.filter(Files::isRegularFile).map(context::relativize)
-                        .filter(r -> !ignore.excluded(r.toString().replace('\\', '/'))).sorted().toList();
-            }
+            List<Path> files = new ArrayList<>();
+            // Excluded directories (node_modules, .venv, ...) are not even walked unless a '!' rule may re-include.
+            Files.walkFileTree(context, new java.nio.file.SimpleFileVisitor<Path>() {
+                @Override
+                public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a) {
+                    String rel = context.relativize(dir).toString().replace('\\', '/');
+                    return !rel.isEmpty() && !ignore.hasNegations() && ignore.excluded(rel)
+                            ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a) {
+                    Path rel = context.relativize(file);
+                    if (a.isRegularFile() && !ignore.excluded(rel.toString().replace('\\', '/'))) files.add(rel);
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
+            files.sort(null);
             byte[] buf = new byte[65536];
             for (Path rel : files) {
                 update(md, "file\0" + rel.toString().replace('\\', '/') + "\0" + (Files.isExecutable(context.resolve(rel)) ? "x" : "-") + "\0");
@@ -303,7 +315,17 @@ public class BuildImages implements Callable<Integer> {
                 if (l.isEmpty()) continue;
                 matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + l));
                 negated.add(neg);
+                // Docker's "**/" also matches zero directories; Java's glob needs a '/'.
+                while (l.startsWith("**/")) {
+                    l = l.substring(3);
+                    matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + l));
+                    negated.add(neg);
+                }
             }
+        }
+
+        boolean hasNegations() {
+            return negated.contains(Boolean.TRUE);
         }
 
         boolean excluded(String rel) {

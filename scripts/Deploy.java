@@ -75,7 +75,7 @@ public class Deploy implements Callable<Integer> {
                     List<String> bad = images.stream().filter(b -> !b.passed()).map(BuildImages.Built::service).toList();
                     if (!bad.isEmpty()) throw new Failure(Exit.CHECK_FAILED, "image checks failed for " + String.join(", ", bad));
                     long built = images.stream().filter(b -> !b.action().equals("unchanged")).count();
-                    return built + " built, " + (images.size() - built) + " unchanged";
+                    return built + (Cmd.dryRun ? " to build, " : " built, ") + (images.size() - built) + " unchanged";
                 });
             } else {
                 skip("build images", "--skip-build");

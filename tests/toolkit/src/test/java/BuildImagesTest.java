@@ -56,8 +56,9 @@ class BuildImagesTest {
 
     @Test
     void dockerignoreRules() {
-        BuildImages.Ignore ig = new BuildImages.Ignore(List.of("# comment", "node_modules", "**/*.pyc", "/.next/", "*.md", "!README.md"));
-        assertTrue(ig.excluded("node_modules/a/b.js"));
+        BuildImages.Ignore ig = new BuildImages.Ignore(List.of("# comment", "**/node_modules", "**/*.pyc", "/.next/", "*.md", "!README.md"));
+        assertTrue(ig.excluded("node_modules/a/b.js"), "**/ matches at the top too, as in Docker");
+        assertTrue(ig.excluded("packages/x/node_modules/a.js"));
         assertTrue(ig.excluded("pkg/__pycache__/x.pyc"));
         assertTrue(ig.excluded(".next/cache/x"));
         assertTrue(ig.excluded("NOTES.md"));

@@ -87,6 +87,7 @@ class JBangTest {
         fake.toFile().setExecutable(true);
         Map<String, String> env = noJbangEnv();
         env.put("PATH", bin + ":" + env.get("PATH"));
+        env.put("TASKORA_NO_SYSTEM_JBANG", null);
         Toolkit.Run r = jbang(env, "deploy@taskora", "--dry-run").expect(0);
         assertEquals("installed jbang: deploy@taskora --dry-run\n", r.out());
     }

@@ -33,7 +33,10 @@ final class Toolkit {
     /** Runs argv with extra env; PATH is replaced when env has one. Bounded by a timeout. */
     static Run exec(List<String> argv, Map<String, String> env, Path cwd, String stdin, long timeoutSeconds) {
         ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile());
-        pb.environment().putAll(env);
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getValue() == null) pb.environment().remove(e.getKey());
+            else pb.environment().put(e.getKey(), e.getValue());
+        }
         pb.environment().put("NO_COLOR", "1");
         try {
             Path outF = Files.createTempFile("tk-out", ".txt"), errF = Files.createTempFile("tk-err", ".txt");
