@@ -286,3 +286,25 @@ spec:
           cpu: 200m
           memory: 128Mi
 {{- end -}}
+
+{{/*
+The generated Secret's data (base64), computed once per render and shared by every template
+that needs it (the Secret, and the checksum/secret of the pods): the values already in the
+cluster when there are (lookup), else new random ones, plus llm.apiKey when given.
+*/}}
+{{- define "taskora.generatedSecretData" -}}
+{{- if not (hasKey .Values "__generatedSecretData") -}}
+{{- $old := lookup "v1" "Secret" .Release.Namespace (include "taskora.fullname" .) -}}
+{{- $prev := dict -}}
+{{- if $old }}{{ $prev = $old.data | default dict }}{{ end -}}
+{{- $data := dict
+      "database-password" (get $prev "database-password" | default (randAlphaNum 32 | b64enc))
+      "jwt-secret" (get $prev "jwt-secret" | default (randAlphaNum 48 | b64enc))
+      "mcp-service-token" (get $prev "mcp-service-token" | default (randAlphaNum 48 | b64enc))
+      "llm-api-key" (.Values.llm.apiKey | default "" | b64enc | default (get $prev "llm-api-key") | default "") -}}
+{{- $_ := set .Values "__generatedSecretData" $data -}}
+{{- end -}}
+{{- range $k, $v := get .Values "__generatedSecretData" }}
+{{ $k }}: {{ $v | quote }}
+{{- end }}
+{{- end -}}
