@@ -97,6 +97,7 @@ def stop_process(proc) -> None:
             proc.kill()
             proc.wait()
     proc.log.close()
+    Path(proc.log.name).unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
