@@ -102,3 +102,22 @@ def test_migration_errors_are_one_line():
     r = subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=BACKEND_DIR, env=env,
                        capture_output=True, text=True, timeout=60)
     assert r.returncode != 0 and "use postgresql://" in r.stderr.strip().splitlines()[-1]
+
+
+def test_models_match_the_migrated_schema(db_url):
+    """The SQLModel tables and the Alembic migrations describe the same schema (no drift)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+    from sqlmodel import SQLModel
+
+    import app.models  # noqa: F401
+    from app.core.config import normalize_database_url
+
+    engine = create_engine(normalize_database_url(db_url))
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    finally:
+        engine.dispose()
+    assert diff == []
