@@ -589,3 +589,15 @@ def test_helm_test_pods_check_behaviour(prod):
     mcp_env = env_of(containers(tests["mcp-tools"])[0])
     assert mcp_env["MCP_SERVICE_TOKEN"]["valueFrom"]["secretKeyRef"]["key"] == "mcp-service-token"
     assert not render("values-prod.yaml", sets=["tests.enabled=false"]).kind("Pod")
+
+
+def test_names_with_the_deploy_release_name():
+    # deploy installs release "taskora": objects are then taskora-<component>, not taskora-taskora-*.
+    proc = subprocess.run([HELM, "template", "taskora", str(CHART), "--namespace", NAMESPACE, "--kube-version",
+                           K8S_VERSION, "-f", str(CHART / "values-dev.yaml")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    objs = Objects(d for d in yaml.safe_load_all(proc.stdout) if d)
+    assert objs.get("Service", "frontend")["metadata"]["name"] == "taskora-frontend"
+    assert objs.get("ConfigMap", "frontend")["data"]["BACKEND_URL"] == "http://taskora-backend:8000"
+    assert objs.get("Secret")["metadata"]["name"] == "taskora"
+    assert all(len(o["metadata"]["name"]) <= 63 for o in objs)
