@@ -81,6 +81,11 @@ def test_scripted_tool_calls_run_as_the_session_user(llm, llm_client, alice, bob
     assert first["body"]["model"] == "fake-model-1"
     names = sorted(t["function"]["name"] for t in first["body"]["tools"])
     assert names == ["add_task", "complete_task", "delete_task", "list_tasks", "update_task"]
+    params = {t["function"]["name"]: t["function"]["parameters"] for t in first["body"]["tools"]}
+    assert params["update_task"]["properties"]["title"]["type"] == "string"  # not anyOf [string, null]
+    assert params["update_task"]["required"] == ["task_id"]
+    assert params["list_tasks"]["properties"]["status"]["enum"] == ["all", "pending", "completed"]
+    assert "anyOf" not in json.dumps(params)
     for t in first["body"]["tools"]:
         assert "user_id" not in t["function"]["parameters"]["properties"]
         assert "user_id" not in t["function"]["parameters"].get("required", [])

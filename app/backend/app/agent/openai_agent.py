@@ -29,11 +29,27 @@ class LLMUnavailable(Exception):
     pass
 
 
+def _simplify(prop: dict[str, Any]) -> dict[str, Any]:
+    """Optional parameters come as anyOf [X, null]; some compatible APIs (Gemini's) reject that,
+    and leaving the parameter out already means null. Titles are noise for a model."""
+    prop = {k: v for k, v in prop.items() if k != "title"}
+    alts = prop.get("anyOf")
+    if isinstance(alts, list):
+        non_null = [a for a in alts if a.get("type") != "null"]
+        if len(non_null) == 1 and len(non_null) < len(alts):
+            prop.pop("anyOf")
+            prop = {**non_null[0], **prop}
+            if prop.get("default", 0) is None:
+                prop.pop("default")
+    return prop
+
+
 def tool_schemas(mcp_tools: list[Any]) -> list[dict[str, Any]]:
     out = []
     for t in mcp_tools:
         schema = json.loads(json.dumps(t.inputSchema or {"type": "object", "properties": {}}))
         schema.get("properties", {}).pop("user_id", None)
+        schema["properties"] = {k: _simplify(v) for k, v in schema.get("properties", {}).items()}
         if "required" in schema:
             schema["required"] = [r for r in schema["required"] if r != "user_id"]
         schema.pop("title", None)
