@@ -149,7 +149,7 @@ public class Deploy implements Callable<Integer> {
         Cmd.Result nsr = Cmd.query(cfg.kubectl("get", "namespace", ns, "-o", "name"));
         if (!nsr.ok()) {
             if (!Cmd.dryRun && !nsr.tail().contains("NotFound"))
-                Cmd.check(nsr, "kubectl get namespace", "is the cluster reachable? kubectl " + String.join(" ", cfg.kubectl("cluster-info").subList(1, cfg.kubectl("cluster-info").size())));
+                Cmd.check(nsr, "kubectl get namespace", "is the cluster reachable? try: " + String.join(" ", cfg.kubectl("cluster-info")));
             Cmd.check(Cmd.change(cfg.kubectl("create", "namespace", ns), Duration.ofSeconds(60)), "kubectl create namespace", null);
         }
         Cmd.Result sr = Cmd.query(cfg.kubectl("get", "secret", name, "-n", ns, "-o", "json"));

@@ -79,6 +79,22 @@ class JBangTest {
         assertTrue(out.contains("would stop here: docker, minikube, helm"), "preflight failures are reported, not fatal, in a dry run:\n" + out);
     }
 
+    /** With JBang's own home: `jbang catalog add --name taskora FILE`, then the alias from any directory. */
+    @Test
+    void catalogAddThenTheAliasWorksFromAnyDirectory() throws Exception {
+        Map<String, String> env = noJbangEnv();
+        env.put("JBANG_DIR", tmp.resolve("jbang-home").toString());
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        List<String> launcher = List.of(Toolkit.REPO.resolve("jbang").toString());
+        List<String> add = new ArrayList<>(launcher);
+        add.addAll(List.of("catalog", "add", "--name", "taskora", Toolkit.REPO.resolve("jbang-catalog.json").toString()));
+        Toolkit.exec(add, env, elsewhere, null, 300).expect(0);
+        List<String> help = new ArrayList<>(launcher);
+        help.addAll(List.of("smoke@taskora", "--help"));
+        Toolkit.Run r = Toolkit.exec(help, env, elsewhere, null, 300).expect(0);
+        assertTrue(r.out().startsWith("Usage: smoke "), r.out());
+    }
+
     @Test
     void anInstalledJbangIsUsedWhenThereIsOne() throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
