@@ -91,7 +91,26 @@ public class BuildImages implements Callable<Integer> {
             if (!only.isEmpty() && !only.contains(s)) continue;
             out.add(buildOne(cfg, s, fileArgs.getOrDefault(s, Map.of())));
         }
+        if (where.equals("local")) load(cfg, out);
         return out;
+    }
+
+    /**
+     * build.loadCommand: after a build into the local engine, hands each image to a cluster that
+     * cannot see that engine (kind load docker-image {image}, a registry push, ...). Run for every
+     * image, built or unchanged, since the cluster may not have it yet; the command must be idempotent.
+     */
+    static void load(Config cfg, List<Built> images) {
+        String template = cfg.str("build.loadCommand").strip();
+        if (template.isEmpty()) return;
+        for (Built b : images) {
+            if (!b.passed()) continue;
+            String ref = b.repository() + ":" + b.tag();
+            List<String> argv = new ArrayList<>();
+            for (String word : template.split("\\s+")) argv.add(word.replace("{image}", ref));
+            Cmd.check(Cmd.change(argv, Duration.ofSeconds(cfg.num("build.timeoutSeconds")), null, Console::detail),
+                    "build.loadCommand for " + ref, "check the command in build.loadCommand of taskora.yaml");
+        }
     }
 
     /** Points docker at Minikube's daemon (minikube docker-env), or leaves the local engine. */

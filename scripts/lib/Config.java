@@ -112,6 +112,7 @@ final class Config {
             "build", obj(
                     "tagFrom", new OneOf(List.of("content", "git")),
                     "buildArgsFile", ANY,
+                    "loadCommand", new Str("|.*\\{image\\}.*", "empty, or a command with {image} in it, e.g. kind load docker-image {image}"),
                     "timeoutSeconds", new Int(10, 86_400)),
             "chart", obj(
                     "path", PATH,

@@ -117,6 +117,27 @@ class BuildImagesTest {
     }
 
     @Test
+    void loadCommandHandsEveryImageToTheClusterBuiltOrUnchanged() throws Exception {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        Path loaded = tmp.resolve("loaded.txt");
+        Path loader = tmp.resolve("load-image");
+        Toolkit.write(loader, "#!/bin/sh\necho \"$1 $2\" >> " + loaded + "\n");
+        assertTrue(loader.toFile().setExecutable(true));
+        String[] args = {"--config", app.resolve("taskora.yaml").toString(), "--store", "local",
+                "--set", "build.loadCommand=" + loader + " into {image}"};
+        List<String> refs = refs(w.script("BuildImages", args).expect(0));
+        List<String> expected = refs.stream().map(r -> "into " + r).toList();
+        assertEquals(expected, Files.readAllLines(loaded), "each built image is loaded once, in order");
+        Toolkit.Run again = w.script("BuildImages", args).expect(0);
+        assertFalse(again.out().contains("$ docker build"), again.out());
+        assertEquals(2 * expected.size(), Files.readAllLines(loaded).size(), "unchanged images are loaded again: the cluster may lack them");
+        Files.writeString(loader, "#!/bin/sh\nexit 7\n");
+        Toolkit.Run failing = w.script("BuildImages", args).expect(Exit.COMMAND_FAILED);
+        assertTrue(failing.err().contains("build.loadCommand for ") && failing.err().contains("exit 7"), failing.err());
+    }
+
+    @Test
     void minikubeStoreUsesTheProfilesDockerEnv() {
         Path app = Toolkit.fixture(tmp.resolve("app"));
         Toolkit.World w = new Toolkit.World(tmp);
