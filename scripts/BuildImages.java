@@ -85,6 +85,8 @@ public class BuildImages implements Callable<Integer> {
         String where = store != null ? store : cfg.minikube() ? "minikube" : "local";
         Console.info("image store: " + (where.equals("minikube") ? "minikube profile " + cfg.profile() + "'s Docker daemon" : "the local Docker engine"));
         useStore(cfg, where);
+        // The per-Dockerfile .dockerignore files and build secrets need BuildKit (the default only from Docker 23).
+        Cmd.env.putIfAbsent("DOCKER_BUILDKIT", "1");
         Map<String, Map<String, String>> fileArgs = readBuildArgsFile(cfg);
         List<Built> out = new ArrayList<>();
         for (String s : cfg.serviceNames()) {
@@ -203,6 +205,12 @@ public class BuildImages implements Callable<Integer> {
             List<String> argv = new ArrayList<>(List.of("docker", "build", "-f", dockerfile.toString(), "-t", ref,
                     "--label", "org.opencontainers.image.title=" + service, "--label", "dev.taskora.inputs=" + tag));
             for (Map.Entry<String, String> e : args.entrySet()) { argv.add("--build-arg"); argv.add(e.getKey() + "=" + e.getValue()); }
+            for (Map.Entry<String, String> e : cfg.strMap("build.secrets").entrySet()) {
+                Path src = cfg.baseDir.resolve(e.getValue()).normalize();
+                if (!Files.isRegularFile(src))
+                    throw new Failure(Exit.USAGE, "build.secrets." + e.getKey() + ": " + src + " is not a file");
+                argv.add("--secret"); argv.add("id=" + e.getKey() + ",src=" + src);
+            }
             argv.add(context.toString());
             long t0 = System.currentTimeMillis();
             Cmd.Result r = Cmd.change(argv, Duration.ofSeconds(cfg.num("build.timeoutSeconds")), null, Console::detail);

@@ -112,6 +112,7 @@ final class Config {
             "build", obj(
                     "tagFrom", new OneOf(List.of("content", "git")),
                     "buildArgsFile", ANY,
+                    "secrets", new MapOf(PATH, "[A-Za-z0-9_.-]+", "a build secret id"),
                     "loadCommand", new Str("|.*\\{image\\}.*", "empty, or a command with {image} in it, e.g. kind load docker-image {image}"),
                     "timeoutSeconds", new Int(10, 86_400)),
             "chart", obj(

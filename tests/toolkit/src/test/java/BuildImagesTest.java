@@ -27,9 +27,7 @@ class BuildImagesTest {
 
     /** The image refs a run printed in its table, remembered for clean-up. */
     List<String> refs(Toolkit.Run r) {
-        List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile("(taskora-test/[a-z-]+:sha-[0-9a-f]{12})").matcher(r.out());
-        while (m.find()) if (!out.contains(m.group(1))) out.add(m.group(1));
+        List<String> out = refsOf(r);
         built.addAll(out);
         return out;
     }
@@ -135,6 +133,30 @@ class BuildImagesTest {
         Files.writeString(loader, "#!/bin/sh\nexit 7\n");
         Toolkit.Run failing = w.script("BuildImages", args).expect(Exit.COMMAND_FAILED);
         assertTrue(failing.err().contains("build.loadCommand for ") && failing.err().contains("exit 7"), failing.err());
+    }
+
+    @Test
+    void buildSecretsArePassedToDockerAndMustExist() throws Exception {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        Path bundle = tmp.resolve("ca.pem");
+        Toolkit.write(bundle, "-----BEGIN CERTIFICATE-----\n");
+        String config = app.resolve("taskora.yaml").toString();
+        Toolkit.Run r = w.script("BuildImages", "--config", config, "--store", "local", "--dry-run",
+                "--set", "build.secrets.ca-bundle=" + bundle).expect(0);
+        assertEquals(2, r.out().lines().filter(l -> l.contains("$ docker build") && l.contains("--secret id=ca-bundle,src=" + bundle)).count(), r.out());
+        Toolkit.Run plain = w.script("BuildImages", "--config", config, "--store", "local", "--dry-run").expect(0);
+        assertEquals(refsOf(plain), refsOf(r), "a build secret is not part of the tag");
+        Toolkit.Run missing = w.script("BuildImages", "--config", config, "--store", "local", "--dry-run",
+                "--set", "build.secrets.ca-bundle=" + tmp.resolve("absent.pem")).expect(Exit.USAGE);
+        assertTrue(missing.err().contains("build.secrets.ca-bundle: ") && missing.err().contains("is not a file"), missing.err());
+    }
+
+    static List<String> refsOf(Toolkit.Run r) {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("(taskora-test/[a-z-]+:sha-[0-9a-f]{12})").matcher(r.out());
+        while (m.find()) if (!out.contains(m.group(1))) out.add(m.group(1));
+        return out;
     }
 
     @Test
