@@ -23,7 +23,10 @@ build_stamp() {
 build_all() {
   local stamp="$CLUSTER_HOME/bin/.built"
   if [ "$(cat "$stamp" 2>/dev/null)" = "$(build_stamp)" ]; then return 0; fi
-  command -v go >/dev/null || die "go is not on PATH: install Go 1.24 or newer (https://go.dev/dl) and retry"
+  command -v go >/dev/null || die "go is not on PATH: install Go 1.26 or newer (https://go.dev/dl) and retry"
+  local gv gmin; gv="$(go env GOVERSION)"; gmin="${gv#go1.}"; gmin="${gmin%%.*}"
+  [[ "$gmin" =~ ^[0-9]+$ ]] && [ "$gmin" -ge 26 ] \
+    || die "Go $gv is too old to build etcd $ETCD_VERSION (its go.mod asks for 1.26): install Go 1.26 or newer"
   local t0=$SECONDS
   mkdir -p "$CLUSTER_HOME/bin" "$CLUSTER_HOME/src"
   # The small builds run beside Kubernetes' (whose link steps leave a core idle); log apart.
