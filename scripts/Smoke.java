@@ -77,7 +77,7 @@ public class Smoke implements Callable<Integer> {
                 results.add(check("services have endpoints", () -> waitFor(deadline, () -> servicesHaveEndpoints(cfg))));
                 PortForward backend = PortForward.start(cfg, "backend", 8000);
                 forwards.add(backend);
-                HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
                 results.add(check("backend /healthz", () -> expect(get(plain, backend.url() + "/healthz"), 200, null)));
                 results.add(check("backend /readyz", () -> expect(get(plain, backend.url() + "/readyz"), 200, null)));
                 if ("ingress".equals(cfg.str("smoke.via"))) {
@@ -104,7 +104,9 @@ public class Smoke implements Callable<Integer> {
     /** The user journey through the frontend's routes (DEVELOPERS.md), one Result per step. */
     static List<Result> journey(String base, String chatMessage, String expectTask) {
         List<Result> out = new ArrayList<>();
-        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+        // HTTP/1.1 only: Java's default asks for an h2c upgrade, and Next.js' standalone server
+        // hands such requests to its upgrade (WebSocket) handler, which closes them unanswered.
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new CookieManager())
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
         String email = "smoke-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
         String password = "Smoke-" + UUID.randomUUID();
