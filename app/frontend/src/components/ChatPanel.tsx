@@ -179,7 +179,8 @@ function ToolCalls({ calls }: { calls: ToolCall[] }) {
           <li key={i} data-testid="tool-call" data-tool={c.tool}>
             <code>{c.tool}</code>
             {c.arguments && Object.keys(c.arguments).length > 0 && <> <code>{JSON.stringify(c.arguments)}</code></>}
-            {c.result !== undefined && (
+            {c.error && <span className="tool-error"> failed: {c.error}</span>}
+            {c.result !== undefined && c.result !== null && (
               <details>
                 <summary>result</summary>
                 <code>{JSON.stringify(c.result)}</code>

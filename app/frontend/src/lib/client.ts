@@ -8,7 +8,7 @@ export type Task = {
   updated_at: string;
 };
 
-export type ToolCall = { tool: string; arguments?: Record<string, unknown>; result?: unknown };
+export type ToolCall = { tool: string; arguments?: Record<string, unknown>; result?: unknown; error?: string | null };
 
 export type ChatAnswer = { conversation_id: number; response: string; tool_calls?: ToolCall[] };
 
