@@ -54,16 +54,16 @@ ensure_dockerd() {
   die "dockerd did not answer within 60 s; see $TASKORA_CACHE/dockerd.log"
 }
 
-# go_tool NAME MODULE@VERSION: builds a Go tool once into $TASKORA_CACHE/bin (pinned version).
-# Prints the path of the binary.
+# go_tool NAME MODULE@VERSION [LDFLAGS]: builds a Go tool once into $TASKORA_CACHE/bin (pinned
+# version; extra -ldflags such as -X version stamps). Prints the path of the binary.
 go_tool() {
-  local name="$1" spec="$2" stamp
+  local name="$1" spec="$2" ldflags="-s -w ${3:-}" stamp
   stamp="$TASKORA_CACHE/bin/.$name.version"
   if [ -x "$TASKORA_CACHE/bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$spec" ]; then
     echo "$TASKORA_CACHE/bin/$name"; return 0
   fi
   log "building $spec (once; cached in $TASKORA_CACHE/bin)"
-  GOBIN="$TASKORA_CACHE/bin" GOFLAGS=-trimpath go install -ldflags='-s -w' "$spec" >&2
+  GOBIN="$TASKORA_CACHE/bin" GOFLAGS=-trimpath go install -ldflags="$ldflags" "$spec" >&2
   echo "$spec" >"$stamp"
   echo "$TASKORA_CACHE/bin/$name"
 }
@@ -71,11 +71,5 @@ go_tool() {
 # The helm every suite uses: pinned, built from the Go module proxy, reporting its real version.
 HELM_VERSION="${HELM_VERSION:-v3.22.0}"
 ensure_helm() {
-  local stamp="$TASKORA_CACHE/bin/.helm.version"
-  if [ -x "$TASKORA_CACHE/bin/helm" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$HELM_VERSION" ]; then return 0; fi
-  log "building helm $HELM_VERSION (once; cached in $TASKORA_CACHE/bin)"
-  GOBIN="$TASKORA_CACHE/bin" GOFLAGS=-trimpath go install \
-    -ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
-    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2
-  echo "$HELM_VERSION" >"$stamp"
+  go_tool helm "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" >/dev/null
 }
