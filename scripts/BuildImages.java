@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
-//SOURCES lib/Console.java lib/Cmd.java lib/Config.java
+//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Builds the service images with immutable content tags into the target's image store, skips unchanged ones, and checks each image.
 
@@ -221,8 +221,8 @@ public class BuildImages implements Callable<Integer> {
         if (Cmd.dryRun && !existing.ok()) return new Built(service, cfg.str(p + "component"), repo, tag, action, 0, 0, List.of());
         Cmd.Result inspect = Cmd.check(Cmd.query("docker", "image", "inspect", ref), "docker image inspect " + ref, null);
         Cmd.Result history = Cmd.query("docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}", ref);
-        Object doc = Config.json(inspect.out());
-        long size = Config.number(Config.at(doc, 0, "Size"));
+        Object doc = Json.parse(inspect.out(), "docker image inspect " + ref);
+        long size = Json.number(Json.at(doc, 0, "Size"));
         List<String> problems = checkImage(doc, history.out(), budget);
         return new Built(service, cfg.str(p + "component"), repo, tag, action, size, millis, problems);
     }
@@ -235,21 +235,21 @@ public class BuildImages implements Callable<Integer> {
     /** Problems of one image from `docker image inspect` JSON and `docker history` lines; empty = passes. */
     static List<String> checkImage(Object inspectDoc, String historyText, long budgetBytes) {
         List<String> problems = new ArrayList<>();
-        Object cfg = Config.at(inspectDoc, 0, "Config");
-        long size = Config.number(Config.at(inspectDoc, 0, "Size"));
+        Object cfg = Json.at(inspectDoc, 0, "Config");
+        long size = Json.number(Json.at(inspectDoc, 0, "Size"));
         if (size > budgetBytes) problems.add("size " + Console.mib(size) + " over the budget of " + Console.mib(budgetBytes));
-        String user = Config.text(cfg, "User").strip();
+        String user = Json.text(cfg, "User").strip();
         if (user.isEmpty() || user.equals("root") || user.equals("0") || user.startsWith("0:") || user.startsWith("root:"))
             problems.add("runs as root (add a numeric non-root USER)");
-        List<?> hc = Config.items(cfg, "Healthcheck", "Test");
+        List<?> hc = Json.items(cfg, "Healthcheck", "Test");
         if (hc.isEmpty() || "NONE".equals(String.valueOf(hc.get(0)))) problems.add("no HEALTHCHECK");
-        for (Object e : Config.items(cfg, "Env")) {
+        for (Object e : Json.items(cfg, "Env")) {
             String kv = String.valueOf(e);
             int eq = kv.indexOf('=');
             String k = eq < 0 ? kv : kv.substring(0, eq), v = eq < 0 ? "" : kv.substring(eq + 1);
             if (looksSecret(k, v)) problems.add("env " + k + " holds a secret-looking value");
         }
-        if (Config.at(cfg, "Labels") instanceof Map<?, ?> labels)
+        if (Json.at(cfg, "Labels") instanceof Map<?, ?> labels)
             for (Map.Entry<?, ?> e : labels.entrySet())
                 if (looksSecret(String.valueOf(e.getKey()), String.valueOf(e.getValue())))
                     problems.add("label " + e.getKey() + " holds a secret-looking value");

@@ -2,7 +2,7 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES Preflight.java MinikubeProfile.java BuildImages.java Smoke.java
-//SOURCES lib/Console.java lib/Cmd.java lib/Config.java
+//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Deploys Taskora: preflight, Minikube profile, images, secrets, helm upgrade --install (atomic), rollout, smoke; prints the URL.
 
@@ -154,7 +154,7 @@ public class Deploy implements Callable<Integer> {
         }
         Cmd.Result sr = Cmd.query(cfg.kubectl("get", "secret", name, "-n", ns, "-o", "json"));
         if (sr.ok()) {
-            Object data = Config.at(Config.json(sr.out()), "data");
+            Object data = Json.at(Json.parse(sr.out(), "kubectl get secret"), "data");
             List<String> missing = new ArrayList<>();
             for (String k : SECRET_KEYS) if (!(data instanceof Map<?, ?> m) || !m.containsKey(k)) missing.add(k);
             if (!missing.isEmpty())
@@ -172,14 +172,16 @@ public class Deploy implements Callable<Integer> {
         for (String k : SECRET_KEYS) values.put(k, randomValue());
         String llmKey = System.getenv("TASKORA_LLM_API_KEY");
         if (llmKey != null && !llmKey.isBlank()) values.put("llm-api-key", llmKey);
-        StringBuilder sb = new StringBuilder("{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"type\":\"Opaque\",\"metadata\":{\"name\":")
-                .append(Console.json(cfg.str("secret.name"))).append(",\"labels\":{\"app.kubernetes.io/instance\":")
-                .append(Console.json(cfg.release())).append(",\"app.kubernetes.io/managed-by\":\"taskora-deploy\"}},\"data\":{");
-        int i = 0;
-        for (Map.Entry<String, String> e : values.entrySet())
-            sb.append(i++ > 0 ? "," : "").append(Console.json(e.getKey())).append(':')
-                    .append(Console.json(Base64.getEncoder().encodeToString(e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-        return sb.append("}}").toString();
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("apiVersion", "v1");
+        manifest.put("kind", "Secret");
+        manifest.put("type", "Opaque");
+        manifest.put("metadata", Map.of("name", cfg.str("secret.name"),
+                "labels", Map.of("app.kubernetes.io/instance", cfg.release(), "app.kubernetes.io/managed-by", "taskora-deploy")));
+        Map<String, String> data = new LinkedHashMap<>();
+        values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        manifest.put("data", data);
+        return Json.write(manifest);
     }
 
     static String randomValue() {
@@ -239,9 +241,9 @@ public class Deploy implements Callable<Integer> {
         List<String> args = helmArgs(cfg, images, major);
         String digest = digest(cfg, args);
         Object before = helmStatus(cfg);
-        String status = Config.text(before, "info", "status");
-        if ("deployed".equals(status) && Config.text(before, "info", "description").contains("taskora-deploy " + digest))
-            return "release " + cfg.release() + " revision " + Config.text(before, "version") + " is up to date; helm not run";
+        String status = Json.text(before, "info", "status");
+        if ("deployed".equals(status) && Json.text(before, "info", "description").contains("taskora-deploy " + digest))
+            return "release " + cfg.release() + " revision " + Json.text(before, "version") + " is up to date; helm not run";
         if (status.startsWith("pending-"))
             throw new Failure(Exit.COMMAND_FAILED, "release " + cfg.release() + " is stuck in " + status,
                     "roll it back: helm rollback " + cfg.release() + " -n " + cfg.namespace() + " (or helm uninstall it if it never deployed)");
@@ -251,7 +253,7 @@ public class Deploy implements Callable<Integer> {
         if (r.ok()) {
             if (Cmd.dryRun) return "would install or upgrade (helm " + major + ", " + (major >= 4 ? "--rollback-on-failure" : "--atomic") + ")";
             Object after = helmStatus(cfg);
-            return "release " + cfg.release() + " revision " + Config.text(after, "version") + " " + Config.text(after, "info", "status");
+            return "release " + cfg.release() + " revision " + Json.text(after, "version") + " " + Json.text(after, "info", "status");
         }
         throw rolledBack(cfg, before, helmStatus(cfg), r);
     }
@@ -263,11 +265,11 @@ public class Deploy implements Callable<Integer> {
         if (before == null && after == null)
             return new Failure(Exit.ROLLED_BACK, "helm install of " + rel + " failed and the release was removed: " + why,
                     "see the pods' events: kubectl -n " + cfg.namespace() + " get events --sort-by=.lastTimestamp");
-        if (after != null && "deployed".equals(Config.text(after, "info", "status")))
-            return new Failure(Exit.ROLLED_BACK, "helm upgrade of " + rel + " failed; rolled back to revision " + Config.text(after, "version")
-                    + " (" + Config.text(after, "info", "description") + "): " + why,
+        if (after != null && "deployed".equals(Json.text(after, "info", "status")))
+            return new Failure(Exit.ROLLED_BACK, "helm upgrade of " + rel + " failed; rolled back to revision " + Json.text(after, "version")
+                    + " (" + Json.text(after, "info", "description") + "): " + why,
                     "the previous release still serves; see kubectl -n " + cfg.namespace() + " get events --sort-by=.lastTimestamp");
-        return new Failure(Exit.COMMAND_FAILED, "helm upgrade of " + rel + " failed (" + (after == null ? "no release" : Config.text(after, "info", "status")) + "): " + why,
+        return new Failure(Exit.COMMAND_FAILED, "helm upgrade of " + rel + " failed (" + (after == null ? "no release" : Json.text(after, "info", "status")) + "): " + why,
                 "inspect it: helm status " + rel + " -n " + cfg.namespace() + "; helm history " + rel + " -n " + cfg.namespace());
     }
 
@@ -276,7 +278,7 @@ public class Deploy implements Callable<Integer> {
         List<String> a = new ArrayList<>(List.of("helm", "status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
         if (!cfg.kubeContext().isEmpty()) { a.add("--kube-context"); a.add(cfg.kubeContext()); }
         Cmd.Result r = Cmd.query(a);
-        return r.ok() ? Config.json(r.out()) : null;
+        return r.ok() ? Json.parse(r.out(), "helm status -o json") : null;
     }
 
     // ---------------------------------------------------------------- rollout
@@ -285,7 +287,7 @@ public class Deploy implements Callable<Integer> {
         while (true) {
             Cmd.Result r = Cmd.check(Cmd.query(cfg.kubectl("get", "deployments,statefulsets", "-n", cfg.namespace(), "-l",
                     "app.kubernetes.io/instance=" + cfg.release(), "-o", "json")), "kubectl get deployments,statefulsets", null);
-            List<String> pending = rolloutPending(Config.json(r.out()));
+            List<String> pending = rolloutPending(Json.parse(r.out(), "kubectl get deployments,statefulsets"));
             if (pending.isEmpty()) return "every Deployment and StatefulSet rolled out";
             if (System.currentTimeMillis() > deadline)
                 throw new Failure(Exit.CHECK_FAILED, "not rolled out: " + String.join(", ", pending),
@@ -297,14 +299,14 @@ public class Deploy implements Callable<Integer> {
     /** Workloads whose updated, ready replicas are short of spec.replicas (or whose generation is not observed yet). */
     static List<String> rolloutPending(Object doc) {
         List<String> out = new ArrayList<>();
-        for (Object w : Config.items(doc, "items")) {
-            long want = Config.at(w, "spec", "replicas") instanceof Number n ? n.longValue() : 1;
-            long ready = Config.number(Config.at(w, "status", "readyReplicas"));
-            long updated = Config.number(Config.at(w, "status", "updatedReplicas"));
-            long gen = Config.number(Config.at(w, "metadata", "generation"));
-            long seen = Config.number(Config.at(w, "status", "observedGeneration"));
+        for (Object w : Json.items(doc, "items")) {
+            long want = Json.at(w, "spec", "replicas") instanceof Number n ? n.longValue() : 1;
+            long ready = Json.number(Json.at(w, "status", "readyReplicas"));
+            long updated = Json.number(Json.at(w, "status", "updatedReplicas"));
+            long gen = Json.number(Json.at(w, "metadata", "generation"));
+            long seen = Json.number(Json.at(w, "status", "observedGeneration"));
             if (ready < want || updated < want || seen < gen)
-                out.add(Config.text(w, "kind") + "/" + Config.text(w, "metadata", "name") + " " + ready + "/" + want + " ready");
+                out.add(Json.text(w, "kind") + "/" + Json.text(w, "metadata", "name") + " " + ready + "/" + want + " ready");
         }
         return out;
     }
@@ -314,7 +316,7 @@ public class Deploy implements Callable<Integer> {
         try {
             String[] svc = Smoke.service(cfg, "frontend");
             Cmd.Result r = Cmd.query(cfg.kubectl("get", "service", svc[0], "-n", cfg.namespace(), "-o", "json"));
-            Object nodePort = Config.at(Config.json(r.out()), "spec", "ports", 0, "nodePort");
+            Object nodePort = !r.ok() ? null : Json.at(Json.parse(r.out(), "kubectl get service"), "spec", "ports", 0, "nodePort");
             if (cfg.minikube() && nodePort != null) {
                 Cmd.Result ip = Cmd.query("minikube", "-p", cfg.profile(), "ip");
                 if (ip.ok()) return "http://" + ip.out().strip() + ":" + nodePort + "/";

@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
-//SOURCES lib/Console.java lib/Cmd.java lib/Config.java
+//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Creates, starts or checks the Minikube profile of taskora.yaml (idempotent); --delete removes it.
 
@@ -59,14 +59,15 @@ public class MinikubeProfile implements Callable<Integer> {
     }
 
     static Profile parse(String json, String name) {
-        Object doc = Config.json(json);
+        if (json.isBlank()) return null;
+        Object doc = Json.parse(json, "minikube profile list -o json");
         for (String group : List.of("valid", "invalid")) {
-            for (Object p : Config.items(doc, group)) {
-                if (!name.equals(Config.text(p, "Name"))) continue;
-                Object c = Config.at(p, "Config");
-                return new Profile(name, group.equals("invalid") ? "Invalid" : Config.text(p, "Status"),
-                        Config.text(c, "Driver"), Config.number(Config.at(c, "CPUs")), Config.number(Config.at(c, "Memory")),
-                        Config.text(c, "KubernetesConfig", "KubernetesVersion"));
+            for (Object p : Json.items(doc, group)) {
+                if (!name.equals(Json.text(p, "Name"))) continue;
+                Object c = Json.at(p, "Config");
+                return new Profile(name, group.equals("invalid") ? "Invalid" : Json.text(p, "Status"),
+                        Json.text(c, "Driver"), Json.number(Json.at(c, "CPUs")), Json.number(Json.at(c, "Memory")),
+                        Json.text(c, "KubernetesConfig", "KubernetesVersion"));
             }
         }
         return null;
@@ -133,9 +134,9 @@ public class MinikubeProfile implements Callable<Integer> {
         List<String> enabled = new ArrayList<>();
         if (want.isEmpty()) return enabled;
         Cmd.Result r = Cmd.query(List.of("minikube", "addons", "list", "-p", cfg.profile(), "-o", "json"), Duration.ofSeconds(60));
-        Object doc = r.ok() ? Config.json(r.out()) : null;
+        Object doc = r.ok() ? Json.parse(r.out(), "minikube addons list -o json") : null;
         for (String a : want) {
-            Object st = Config.at(doc, a, "Status");
+            Object st = Json.at(doc, a, "Status");
             if (st != null && "enabled".equals(String.valueOf(st))) continue;
             if (doc instanceof Map<?, ?> m && !m.isEmpty() && !m.containsKey(a))
                 throw new Failure(Exit.USAGE, "minikube has no addon '" + a + "' (key minikube.addons)",

@@ -1,14 +1,16 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
-//SOURCES lib/Console.java lib/Cmd.java lib/Config.java
+//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Checks that the tools Taskora Deploy needs are installed and new enough, and that the host can hold the Minikube profile.
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,15 +66,18 @@ public class Preflight implements Callable<Integer> {
     }
 
     static void printJson(List<Check> checks) {
-        StringBuilder sb = new StringBuilder("[\n");
-        for (int i = 0; i < checks.size(); i++) {
-            Check c = checks.get(i);
-            sb.append("  {\"name\": ").append(Console.json(c.name())).append(", \"required\": ").append(c.required())
-                    .append(", \"ok\": ").append(c.ok()).append(", \"found\": ").append(Console.json(c.found()))
-                    .append(", \"need\": ").append(Console.json(c.need())).append(", \"hint\": ")
-                    .append(Console.json(c.ok() ? "" : c.hint())).append(i < checks.size() - 1 ? "},\n" : "}\n");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Check c : checks) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", c.name());
+            row.put("required", c.required());
+            row.put("ok", c.ok());
+            row.put("found", c.found());
+            row.put("need", c.need());
+            row.put("hint", c.ok() ? "" : c.hint());
+            rows.add(row);
         }
-        System.out.println(sb.append("]"));
+        System.out.println(Json.pretty(rows));
     }
 
     // ---------------------------------------------------------------- the checks
@@ -108,7 +113,7 @@ public class Preflight implements Callable<Integer> {
 
         min = minVersion(cfg, "kubectl", "1.28");
         Cmd.Result kc = Cmd.query("kubectl", "version", "--client", "-o", "json");
-        String kv = kc.ok() ? version(Config.text(Config.json(kc.out()), "clientVersion", "gitVersion")) : null;
+        String kv = kc.ok() ? version(Json.text(Json.parse(kc.out(), "kubectl version --client -o json"), "clientVersion", "gitVersion")) : null;
         out.add(new Check("kubectl", true, kv != null && atLeast(kv, min), kv != null ? kv : "not found", ">= " + min,
                 "install kubectl " + min + "+: https://kubernetes.io/docs/tasks/tools/ (or use `minikube kubectl --`)"));
 

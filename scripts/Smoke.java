@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
-//SOURCES lib/Console.java lib/Cmd.java lib/Config.java
+//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Smoke-tests a deployed Taskora: pods Ready, Services with endpoints, backend health, and a real user journey through the frontend.
 
@@ -110,7 +110,7 @@ public class Smoke implements Callable<Integer> {
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
         String email = "smoke-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
         String password = "Smoke-" + UUID.randomUUID();
-        String creds = "{\"email\":" + Console.json(email) + ",\"password\":" + Console.json(password) + "}";
+        String creds = Json.write(Map.of("email", email, "password", password));
         String title = "smoke task " + UUID.randomUUID().toString().substring(0, 6);
         out.add(check("frontend /api/health", () -> expect(get(http, base + "/api/health"), 200, "\"ok\"")));
         out.add(check("frontend login page", () -> expect(get(http, base + "/login"), 200, "<")));
@@ -119,10 +119,10 @@ public class Smoke implements Callable<Integer> {
         out.add(check("log in", () -> expectCookie(http, base, send(http, "POST", base + "/api/auth/login", creds), 200, 200)));
         out.add(check("who am I", () -> expect(get(http, base + "/api/auth/me"), 200, email)));
         out.add(check("create task", () -> expect(send(http, "POST", base + "/api/tasks",
-                "{\"title\":" + Console.json(title) + ",\"description\":\"created by the smoke test\"}"), 201, title)));
+                Json.write(Map.of("title", title, "description", "created by the smoke test"))), 201, title)));
         out.add(check("list tasks", () -> expect(get(http, base + "/api/tasks?status=all"), 200, title)));
         out.add(check("chat: \"" + chatMessage + "\"", () -> expect(send(http, "POST", base + "/api/chat",
-                "{\"message\":" + Console.json(chatMessage) + "}"), 200, null)));
+                Json.write(Map.of("message", chatMessage))), 200, null)));
         out.add(check("task from chat listed", () -> {
             HttpResponse<String> r = get(http, base + "/api/tasks?status=all");
             expect(r, 200, null);
@@ -138,23 +138,23 @@ public class Smoke implements Callable<Integer> {
     static String podsReady(Config cfg) {
         Cmd.Result r = Cmd.check(Cmd.query(cfg.kubectl("get", "pods", "-n", cfg.namespace(), "-l",
                 "app.kubernetes.io/instance=" + cfg.release(), "-o", "json")), "kubectl get pods", null);
-        return podsReady(Config.json(r.out()));
+        return podsReady(Json.parse(r.out(), "kubectl get pods"));
     }
 
     static String podsReady(Object doc) {
         int ready = 0, total = 0;
         List<String> notReady = new ArrayList<>();
-        for (Object pod : Config.items(doc, "items")) {
-            String name = Config.text(pod, "metadata", "name");
-            String phase = Config.text(pod, "status", "phase");
-            boolean job = Config.items(pod, "metadata", "ownerReferences").stream().anyMatch(o -> "Job".equals(Config.text(o, "kind")));
+        for (Object pod : Json.items(doc, "items")) {
+            String name = Json.text(pod, "metadata", "name");
+            String phase = Json.text(pod, "status", "phase");
+            boolean job = Json.items(pod, "metadata", "ownerReferences").stream().anyMatch(o -> "Job".equals(Json.text(o, "kind")));
             if (job || phase.equals("Succeeded")) {
                 if (phase.equals("Failed") && !job) notReady.add(name + " (Failed)");
                 continue;
             }
             total++;
-            boolean ok = Config.items(pod, "status", "conditions").stream()
-                    .anyMatch(c -> "Ready".equals(Config.text(c, "type")) && "True".equals(Config.text(c, "status")));
+            boolean ok = Json.items(pod, "status", "conditions").stream()
+                    .anyMatch(c -> "Ready".equals(Json.text(c, "type")) && "True".equals(Json.text(c, "status")));
             if (ok) ready++; else notReady.add(name + " (" + phase + ")");
         }
         if (total == 0) throw new Failure(Exit.CHECK_FAILED, "no pods of the release found");
@@ -167,22 +167,22 @@ public class Smoke implements Callable<Integer> {
                 "app.kubernetes.io/instance=" + cfg.release(), "-o", "json")), "kubectl get services", null);
         Cmd.Result eps = Cmd.check(Cmd.query(cfg.kubectl("get", "endpointslices", "-n", cfg.namespace(), "-o", "json")),
                 "kubectl get endpointslices", null);
-        return servicesHaveEndpoints(Config.json(svc.out()), Config.json(eps.out()));
+        return servicesHaveEndpoints(Json.parse(svc.out(), "kubectl get services"), Json.parse(eps.out(), "kubectl get endpointslices"));
     }
 
     /** Every Service (but ExternalName) has at least one ready endpoint in its EndpointSlices. */
     static String servicesHaveEndpoints(Object services, Object slices) {
         List<String> empty = new ArrayList<>();
         int n = 0;
-        for (Object s : Config.items(services, "items")) {
-            if ("ExternalName".equals(Config.text(s, "spec", "type"))) continue;
-            String name = Config.text(s, "metadata", "name");
+        for (Object s : Json.items(services, "items")) {
+            if ("ExternalName".equals(Json.text(s, "spec", "type"))) continue;
+            String name = Json.text(s, "metadata", "name");
             n++;
             int ready = 0;
-            for (Object slice : Config.items(slices, "items")) {
-                if (!name.equals(Config.text(slice, "metadata", "labels", "kubernetes.io/service-name"))) continue;
-                for (Object ep : Config.items(slice, "endpoints"))
-                    if (!"false".equals(Config.text(ep, "conditions", "ready"))) ready++;
+            for (Object slice : Json.items(slices, "items")) {
+                if (!name.equals(Json.text(slice, "metadata", "labels", "kubernetes.io/service-name"))) continue;
+                for (Object ep : Json.items(slice, "endpoints"))
+                    if (!"false".equals(Json.text(ep, "conditions", "ready"))) ready++;
             }
             if (ready == 0) empty.add(name);
         }
@@ -196,20 +196,20 @@ public class Smoke implements Callable<Integer> {
         Cmd.Result r = Cmd.check(Cmd.query(cfg.kubectl("get", "services", "-n", cfg.namespace(), "-l",
                 "app.kubernetes.io/instance=" + cfg.release() + ",app.kubernetes.io/component=" + component, "-o", "json")),
                 "kubectl get services", null);
-        List<?> items = Config.items(Config.json(r.out()), "items");
+        List<?> items = Json.items(Json.parse(r.out(), "kubectl get services"), "items");
         if (items.isEmpty())
             throw new Failure(Exit.CHECK_FAILED, "no Service labelled app.kubernetes.io/component=" + component + " in release " + cfg.release());
-        Object port = Config.at(items.get(0), "spec", "ports", 0, "port");
-        return new String[] {Config.text(items.get(0), "metadata", "name"), port == null ? "" : String.valueOf(port)};
+        Object port = Json.at(items.get(0), "spec", "ports", 0, "port");
+        return new String[] {Json.text(items.get(0), "metadata", "name"), port == null ? "" : String.valueOf(port)};
     }
 
     static String ingressUrl(Config cfg) {
         Cmd.Result r = Cmd.check(Cmd.query(cfg.kubectl("get", "ingress", "-n", cfg.namespace(), "-l",
                 "app.kubernetes.io/instance=" + cfg.release(), "-o", "json")), "kubectl get ingress", null);
-        List<?> items = Config.items(Config.json(r.out()), "items");
+        List<?> items = Json.items(Json.parse(r.out(), "kubectl get ingress"), "items");
         if (items.isEmpty()) throw new Failure(Exit.CHECK_FAILED, "smoke.via is ingress but the release has no Ingress",
                 "enable it in the values file (ingress.enabled) or use --via port-forward");
-        String host = Config.text(items.get(0), "spec", "rules", 0, "host");
+        String host = Json.text(items.get(0), "spec", "rules", 0, "host");
         if (host.isEmpty()) throw new Failure(Exit.CHECK_FAILED, "the Ingress has no host rule");
         return "http://" + host;
     }

@@ -199,15 +199,6 @@ final class Config {
         return new Yaml(new SafeConstructor(o));
     }
 
-    /** Parses JSON (kubectl/helm/minikube -o json) into maps and lists. */
-    static Object json(String text) {
-        try {
-            return yaml().load(text.replace("\t", " "));
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
     // ---------------------------------------------------------------- validation
     static void validate(Object v, S s, String path, List<String> errors) {
         String at = path.isEmpty() ? "top level" : path;
@@ -421,29 +412,5 @@ final class Config {
         if (!kubeContext().isEmpty()) { l.add("--context"); l.add(kubeContext()); }
         l.addAll(List.of(args));
         return l;
-    }
-
-    /** Walks parsed JSON: J.at(obj, "status", "conditions") etc. */
-    static Object at(Object o, Object... keys) {
-        for (Object k : keys) {
-            if (o instanceof Map<?, ?> m) o = m.get(k);
-            else if (o instanceof List<?> l && k instanceof Integer i) o = i < l.size() ? l.get(i) : null;
-            else return null;
-        }
-        return o;
-    }
-
-    static long number(Object o) {
-        return o instanceof Number n ? n.longValue() : 0;
-    }
-
-    static List<?> items(Object o, Object... keys) {
-        Object v = at(o, keys);
-        return v instanceof List<?> l ? l : List.of();
-    }
-
-    static String text(Object o, Object... keys) {
-        Object v = at(o, keys);
-        return v == null ? "" : String.valueOf(v);
     }
 }

@@ -136,22 +136,4 @@ final class Console {
     static String visible(String s) {
         return s == null ? "" : s.replaceAll("\u001B\\[[0-9;]*m", "");
     }
-
-    /** JSON string literal (for --json output; no library needed for writing). */
-    static String json(String s) {
-        if (s == null) return "null";
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                default:
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c)); else sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
-    }
 }

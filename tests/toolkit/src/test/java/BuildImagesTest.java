@@ -69,10 +69,10 @@ class BuildImagesTest {
     void imageChecksFromDockerInspect() {
         String good = inspect("{\"Size\": 1000, \"Config\": {\"User\": \"10001\", \"Env\": [\"PATH=/usr/bin\", \"JWT_SECRET_FILE=/run/s\", \"LOG_LEVEL=INFO\"],"
                 + "\"Labels\": {\"org.opencontainers.image.title\": \"x\"}, \"Healthcheck\": {\"Test\": [\"CMD\", \"/bin/true\"]}}}");
-        assertEquals(List.of(), BuildImages.checkImage(Config.json(good), "/bin/sh -c #(nop) COPY file:abc in /srv", 1 << 20));
+        assertEquals(List.of(), BuildImages.checkImage(Toolkit.json(good), "/bin/sh -c #(nop) COPY file:abc in /srv", 1 << 20));
         String bad = inspect("{\"Size\": 3145728, \"Config\": {\"User\": \"root\", \"Env\": [\"DB_PASSWORD=hunter2\"],"
                 + "\"Labels\": {\"deploy.token\": \"abc123\"}, \"Healthcheck\": {\"Test\": [\"NONE\"]}}}");
-        List<String> p = BuildImages.checkImage(Config.json(bad), "RUN /bin/sh -c export API_KEY=abcdef && build", 1 << 20);
+        List<String> p = BuildImages.checkImage(Toolkit.json(bad), "RUN /bin/sh -c export API_KEY=abcdef && build", 1 << 20);
         assertEquals(6, p.size(), p.toString());
         assertTrue(p.get(0).startsWith("size 3.0 MiB over the budget of 1.0 MiB"), p.get(0));
         assertTrue(p.contains("runs as root (add a numeric non-root USER)"));
@@ -83,7 +83,7 @@ class BuildImagesTest {
         String noUser = inspect("{\"Size\": 1, \"Config\": {\"User\": \"\", \"Healthcheck\": {\"Test\": [\"CMD\", \"x\"]},"
                 + "\"Env\": [\"GREETING=-----BEGIN RSA PRIVATE KEY-----abc\"]}}");
         assertEquals(List.of("runs as root (add a numeric non-root USER)", "env GREETING holds a secret-looking value"),
-                BuildImages.checkImage(Config.json(noUser), "", 1 << 20));
+                BuildImages.checkImage(Toolkit.json(noUser), "", 1 << 20));
     }
 
     @Test
@@ -104,8 +104,8 @@ class BuildImagesTest {
         assertEquals(2, refs.size(), first.out());
         assertTrue(first.out().lines().filter(l -> l.startsWith("frontend ") || l.startsWith("backend ")).allMatch(l -> l.contains(" built ") && l.contains(" ok")), first.out());
         for (String ref : refs) {
-            Object doc = Config.json(Toolkit.docker("image", "inspect", ref).expect(0).out());
-            assertEquals("10001", Config.text(doc, 0, "Config", "User"), "the image is really in the local engine");
+            Object doc = Toolkit.json(Toolkit.docker("image", "inspect", ref).expect(0).out());
+            assertEquals("10001", Json.text(doc, 0, "Config", "User"), "the image is really in the local engine");
         }
         Toolkit.Run second = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--store", "local").expect(0);
         assertFalse(second.out().contains("$ docker build"), "nothing rebuilt: " + second.out());
@@ -241,7 +241,7 @@ class BuildImagesTest {
                 "--only", "frontend", "--set", "build.buildArgsFile=args.yaml").expect(0);
         String ref = refs(r).get(0);
         assertTrue(r.out().contains("--build-arg GREETING=hello"), r.out());
-        Object doc = Config.json(Toolkit.docker("image", "inspect", ref).expect(0).out());
-        assertEquals("hello", Config.text(doc, 0, "Config", "Labels", "greeting"));
+        Object doc = Toolkit.json(Toolkit.docker("image", "inspect", ref).expect(0).out());
+        assertEquals("hello", Json.text(doc, 0, "Config", "Labels", "greeting"));
     }
 }

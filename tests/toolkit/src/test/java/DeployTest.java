@@ -92,21 +92,21 @@ class DeployTest {
     @Test
     void secretManifestHasTheFourKeysWithRandomValues() {
         Config cfg = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of());
-        Object a = Config.json(Deploy.secretManifest(cfg)), b = Config.json(Deploy.secretManifest(cfg));
-        assertEquals("taskora-secrets", Config.text(a, "metadata", "name"));
-        assertEquals("taskora", Config.text(a, "metadata", "labels", "app.kubernetes.io/instance"));
-        Map<?, ?> data = (Map<?, ?>) Config.at(a, "data");
+        Object a = Toolkit.json(Deploy.secretManifest(cfg)), b = Toolkit.json(Deploy.secretManifest(cfg));
+        assertEquals("taskora-secrets", Json.text(a, "metadata", "name"));
+        assertEquals("taskora", Json.text(a, "metadata", "labels", "app.kubernetes.io/instance"));
+        Map<?, ?> data = (Map<?, ?>) Json.at(a, "data");
         assertEquals(List.of("database-password", "jwt-secret", "mcp-service-token", "llm-api-key"), new ArrayList<>(data.keySet().stream().map(String::valueOf).toList()));
         for (Object k : data.keySet()) {
             String v = new String(Base64.getDecoder().decode(String.valueOf(data.get(k))));
             assertTrue(v.length() >= 40, k + " is long and random: " + v);
-            assertNotEquals(Config.text(a, "data", k), Config.text(b, "data", k), "a new value each time");
+            assertNotEquals(Json.text(a, "data", k), Json.text(b, "data", k), "a new value each time");
         }
     }
 
     @Test
     void rolloutPendingReadsWorkloadStatus() {
-        Object doc = Config.json("""
+        Object doc = Toolkit.json("""
                 {"items":[{"kind":"Deployment","metadata":{"name":"fe","generation":2},"spec":{"replicas":2},
                  "status":{"readyReplicas":2,"updatedReplicas":2,"observedGeneration":2}},
                 {"kind":"Deployment","metadata":{"name":"be","generation":3},"spec":{"replicas":1},
@@ -156,7 +156,7 @@ class DeployTest {
         w.writeState("{\"namespaces\":[\"tiny-ns\"],\"secrets\":{\"tiny-ns/tiny-secrets\":{\"kind\":\"Secret\",\"metadata\":{\"name\":\"tiny-secrets\","
                 + "\"namespace\":\"tiny-ns\"},\"data\":{\"database-password\":\"b2xk\",\"jwt-secret\":\"b2xk\",\"mcp-service-token\":\"b2xk\",\"llm-api-key\":\"b2xk\"}}}}");
         deploy(w, app, Map.of(), "--skip-smoke").expect(0);
-        assertEquals("b2xk", Config.text(w.stateJson(), "secrets", "tiny-ns/tiny-secrets", "data", "jwt-secret"));
+        assertEquals("b2xk", Json.text(w.stateJson(), "secrets", "tiny-ns/tiny-secrets", "data", "jwt-secret"));
         assertTrue(w.calls("kubectl").stream().noneMatch(c -> c.contains(" create ")), w.calls("kubectl").toString());
         assertTrue(w.calls("helm").stream().anyMatch(c -> c.contains("--set existingSecret=tiny-secrets")));
     }

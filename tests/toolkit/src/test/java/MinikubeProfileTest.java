@@ -101,7 +101,7 @@ class MinikubeProfileTest {
         Toolkit.Run r = w.script("MinikubeProfile", "--config", config(), "--delete").expect(0);
         assertTrue(r.out().contains("profile tiny deleted"));
         assertTrue(w.calls("minikube").contains("minikube delete -p tiny"));
-        assertEquals(null, Config.at(w.stateJson(), "minikube", "tiny"));
+        assertEquals(null, Json.at(w.stateJson(), "minikube", "tiny"));
     }
 
     @Test

@@ -75,11 +75,11 @@ class PreflightTest {
         Toolkit.World w = new Toolkit.World(tmp, "kubectl", "helm");
         Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString(), "--json")
                 .expect(Exit.CHECK_FAILED);
-        List<?> checks = (List<?>) Config.json(r.out());
-        Object minikube = checks.stream().filter(c -> "minikube".equals(Config.text(c, "name"))).findFirst().orElseThrow();
-        assertEquals(Boolean.TRUE, Config.at(minikube, "required"));
-        assertEquals(Boolean.FALSE, Config.at(minikube, "ok"));
-        assertTrue(Config.text(minikube, "hint").contains("minikube"));
+        List<?> checks = (List<?>) Toolkit.json(r.out());
+        Object minikube = checks.stream().filter(c -> "minikube".equals(Json.text(c, "name"))).findFirst().orElseThrow();
+        assertEquals(Boolean.TRUE, Json.at(minikube, "required"));
+        assertEquals(Boolean.FALSE, Json.at(minikube, "ok"));
+        assertTrue(Json.text(minikube, "hint").contains("minikube"));
         assertTrue(checks.size() >= 10, "java, docker, daemon, minikube, kubectl, helm, 3 optional, 3 host rows");
     }
 

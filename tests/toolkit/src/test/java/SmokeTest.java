@@ -26,24 +26,24 @@ class SmokeTest {
 
     @Test
     void podsReadyIgnoresJobPodsAndNamesTheOthers() {
-        Failure f = assertThrows(Failure.class, () -> Smoke.podsReady(Config.json(PODS)));
+        Failure f = assertThrows(Failure.class, () -> Smoke.podsReady(Toolkit.json(PODS)));
         assertEquals("1/2 Ready; not Ready: api-1 (Running)", f.getMessage());
         String healthy = "{\"items\":[{\"metadata\":{\"name\":\"a\"},\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}},"
                 + "{\"metadata\":{\"name\":\"m\",\"ownerReferences\":[{\"kind\":\"Job\"}]},\"status\":{\"phase\":\"Running\"}}]}";
-        assertEquals("1/1 Ready", Smoke.podsReady(Config.json(healthy)), "a running Job pod is not a serving pod");
-        assertThrows(Failure.class, () -> Smoke.podsReady(Config.json("{\"items\":[]}")), "no pods is a failure");
+        assertEquals("1/1 Ready", Smoke.podsReady(Toolkit.json(healthy)), "a running Job pod is not a serving pod");
+        assertThrows(Failure.class, () -> Smoke.podsReady(Toolkit.json("{\"items\":[]}")), "no pods is a failure");
     }
 
     @Test
     void everyServiceNeedsAReadyEndpoint() {
-        Object svcs = Config.json("{\"items\":[{\"metadata\":{\"name\":\"fe\"},\"spec\":{\"type\":\"ClusterIP\"}},"
+        Object svcs = Toolkit.json("{\"items\":[{\"metadata\":{\"name\":\"fe\"},\"spec\":{\"type\":\"ClusterIP\"}},"
                 + "{\"metadata\":{\"name\":\"db\"},\"spec\":{\"type\":\"ClusterIP\"}},{\"metadata\":{\"name\":\"ext\"},\"spec\":{\"type\":\"ExternalName\"}}]}");
-        Object slices = Config.json("{\"items\":[{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"fe\"}},"
+        Object slices = Toolkit.json("{\"items\":[{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"fe\"}},"
                 + "\"endpoints\":[{\"addresses\":[\"10.0.0.1\"],\"conditions\":{\"ready\":true}}]},"
                 + "{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"db\"}},\"endpoints\":[{\"addresses\":[\"10.0.0.2\"],\"conditions\":{\"ready\":false}}]}]}");
         Failure f = assertThrows(Failure.class, () -> Smoke.servicesHaveEndpoints(svcs, slices));
         assertEquals("no ready endpoints: db", f.getMessage());
-        Object ok = Config.json("{\"items\":[{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"fe\"}},\"endpoints\":[{\"conditions\":{}}]},"
+        Object ok = Toolkit.json("{\"items\":[{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"fe\"}},\"endpoints\":[{\"conditions\":{}}]},"
                 + "{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"db\"}},\"endpoints\":[{\"conditions\":{\"ready\":true}}]}]}");
         assertEquals("2/2 with endpoints", Smoke.servicesHaveEndpoints(svcs, ok));
     }

@@ -17,10 +17,16 @@ import java.util.stream.Stream;
 /** Helpers shared by the toolkit tests: run a script as a process, a world of fakes, fixtures. */
 final class Toolkit {
     static final Path REPO = Path.of(System.getProperty("repo.root", "../..")).toAbsolutePath().normalize();
+
     static final Path FAKES = REPO.resolve("tests/fakes");
     static final Path FIXTURE = REPO.resolve("tests/toolkit/fixtures/tiny");
 
     private Toolkit() {}
+
+    /** Parses JSON the way the scripts do (Jackson, through scripts/lib/Json.java). */
+    static Object json(String text) {
+        return Json.parse(text, "test input");
+    }
 
     record Run(int exit, String out, String err) {
         String all() { return out + err; }
@@ -141,9 +147,9 @@ final class Toolkit {
             List<String> out = new ArrayList<>();
             for (String line : read(state.resolve("calls.jsonl")).split("\n")) {
                 if (line.isBlank()) continue;
-                Object o = Config.json(line);
-                if (!tool.equals(Config.text(o, "tool"))) continue;
-                out.add(tool + " " + String.join(" ", Config.items(o, "argv").stream().map(String::valueOf).toList()));
+                Object o = Toolkit.json(line);
+                if (!tool.equals(Json.text(o, "tool"))) continue;
+                out.add(tool + " " + String.join(" ", Json.items(o, "argv").stream().map(String::valueOf).toList()));
             }
             return out;
         }
@@ -152,14 +158,14 @@ final class Toolkit {
             List<String> out = new ArrayList<>();
             for (String line : read(state.resolve("calls.jsonl")).split("\n")) {
                 if (line.isBlank()) continue;
-                Object o = Config.json(line);
-                out.add(Config.text(o, "tool") + " " + String.join(" ", Config.items(o, "argv").stream().map(String::valueOf).toList()));
+                Object o = Toolkit.json(line);
+                out.add(Json.text(o, "tool") + " " + String.join(" ", Json.items(o, "argv").stream().map(String::valueOf).toList()));
             }
             return out;
         }
 
         Object stateJson() {
-            return Config.json(read(state.resolve("state.json")));
+            return Toolkit.json(read(state.resolve("state.json")));
         }
 
         void writeState(String json) {

@@ -19,15 +19,15 @@ class ToolkitFilesTest {
 
     @Test
     void catalogMapsEachAliasToAScriptWithADescription() throws Exception {
-        Object cat = Config.json(Files.readString(Toolkit.REPO.resolve("jbang-catalog.json")));
-        Map<?, ?> aliases = (Map<?, ?>) Config.at(cat, "aliases");
+        Object cat = Toolkit.json(Files.readString(Toolkit.REPO.resolve("jbang-catalog.json")));
+        Map<?, ?> aliases = (Map<?, ?>) Json.at(cat, "aliases");
         assertEquals(JBangTest.ALIASES, new ArrayList<>(aliases.keySet().stream().map(String::valueOf).toList()));
         for (Object a : aliases.keySet()) {
-            Path script = Toolkit.REPO.resolve(Config.text(aliases.get(a), "script-ref"));
+            Path script = Toolkit.REPO.resolve(Json.text(aliases.get(a), "script-ref"));
             assertTrue(Files.isRegularFile(script), a + " -> " + script);
-            assertTrue(Config.text(aliases.get(a), "description").length() > 20, a + " has a one-line description");
+            assertTrue(Json.text(aliases.get(a), "description").length() > 20, a + " has a one-line description");
         }
-        assertEquals("jbang-catalog.json", Config.text(cat, "catalogs", "taskora", "catalog-ref"),
+        assertEquals("jbang-catalog.json", Json.text(cat, "catalogs", "taskora", "catalog-ref"),
                 "the catalog names itself 'taskora', so deploy@taskora resolves in a fresh clone");
     }
 
@@ -55,7 +55,7 @@ class ToolkitFilesTest {
             }
             if (!f.getParent().getFileName().toString().equals("lib")) {
                 assertTrue(text.startsWith("///usr/bin/env jbang \"$0\" \"$@\" ; exit $?\n//JAVA 17+\n"), f + " runs as ./Script.java");
-                assertTrue(text.contains("//SOURCES lib/Console.java lib/Cmd.java lib/Config.java"), f + " brings its helpers");
+                assertTrue(text.contains("//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java"), f + " brings its helpers");
                 assertTrue(text.contains("public static void main(String... args)"), f + " has a main");
             }
         }
