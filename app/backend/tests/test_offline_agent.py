@@ -56,6 +56,8 @@ class MemoryTools:
 
 
 L_ALL = ("list_tasks", {"status": "all"})
+L_PENDING = ("list_tasks", {"status": "pending"})
+L_DONE = ("list_tasks", {"status": "completed"})
 PHRASINGS = [
     # --- the contract's eight ---
     ("Add a task to buy groceries", [("add_task", {"title": "Buy groceries"})]),
@@ -131,6 +133,59 @@ PHRASINGS = [
     ("add a task to finish the report", [("add_task", {"title": "Finish the report"})]),
     ("remind me to cancel the gym membership", [("add_task", {"title": "Cancel the gym membership"})]),
     ("make task 2 done", [("complete_task", {"task_id": 2})]),
+    # --- negation scope in list filters ("not yet done" is pending, "already finished" completed) ---
+    ("the tasks not yet done", [L_PENDING]),
+    ("what did I already finish?", [L_DONE]),
+    ("what's left?", [L_PENDING]),
+    ("anything I haven't done?", [L_PENDING]),
+    ("what haven't I finished yet", [L_PENDING]),
+    ("show me everything I still need to do", [L_PENDING]),
+    ("which items are no longer pending", [L_DONE]),
+    ("list the ones I have crossed off", [L_DONE]),
+    ("what am I yet to finish", [L_PENDING]),
+    ("tasks I haven't ticked off", [L_PENDING]),
+    ("show me the tasks, not the completed ones", [L_PENDING]),
+    ("did I finish anything?", [L_DONE]),
+    ("what have I got done so far", [L_DONE]),
+    ("show me what's not done and what's done", [L_ALL]),
+    ("what remains on my list", [L_PENDING]),
+    ("which todos aren't finished", [L_PENDING]),
+    ("list what is not pending", [L_DONE]),
+    # --- completion vocabulary ---
+    ("tick off the groceries", [L_ALL, ("complete_task", {"task_id": 1})]),
+    ("tick task 2", [("complete_task", {"task_id": 2})]),
+    ("cross the dentist off my list", [L_ALL, ("complete_task", {"task_id": 6})]),
+    ("check off the meeting", [L_ALL, ("complete_task", {"task_id": 2})]),
+    ("mark the report as finished", [L_ALL, ("complete_task", {"task_id": 4})]),
+    ("strike through the team meeting", [L_ALL, ("complete_task", {"task_id": 2})]),
+    ("the team meetings are done", [L_ALL, ("complete_task", {"task_id": 2})]),
+    ("I got the report done", [L_ALL, ("complete_task", {"task_id": 4})]),
+    ("mark #5 as finished", [("complete_task", {"task_id": 5})]),
+    # --- a title in other words: verb forms, plural/singular, a few words or the start of one ---
+    ("mark buying groceries as done", [L_ALL, ("complete_task", {"task_id": 1})]),
+    ("I bought the groceries", [L_ALL, ("complete_task", {"task_id": 1})]),
+    ("I paid the bill", [L_ALL, ("complete_task", {"task_id": 3})]),
+    ("I wrote the report", [L_ALL, ("complete_task", {"task_id": 4})]),
+    ("I've just called the dentist", [L_ALL, ("complete_task", {"task_id": 6})]),
+    ("tick off writing reports", [L_ALL, ("complete_task", {"task_id": 4})]),
+    ("delete the meetings", [L_ALL, ("delete_task", {"task_id": 2})]),
+    ("remove grocery", [L_ALL, ("delete_task", {"task_id": 1})]),
+    ("rename the meetings to 'Team sync'", [L_ALL, ("update_task", {"task_id": 2, "title": "Team sync"})]),
+    ("delete the groc task", [L_ALL, ("delete_task", {"task_id": 1})]),
+    # --- unsure, so it asks: a tie, a word in no title, news that names no task ---
+    ("tick off call", [L_ALL]),
+    ("mark calling as done", [L_ALL]),
+    ("complete the dentist appointment", [L_ALL]),
+    ("I bought milk", [L_ALL]),
+    ("I have finished the slides", [L_ALL]),
+    # --- negated, ahead or reopening: nothing to carry out ---
+    ("I haven't finished the report", []),
+    ("the report isn't done yet", []),
+    ("don't tick off the groceries", []),
+    ("I will finish the report tomorrow", []),
+    ("mark task 3 as not done", []),
+    ("uncheck the bills", []),
+    ("don't delete the report", []),
     # --- no tool ---
     ("hello", []),
     ("What can you do?", []),
@@ -150,7 +205,7 @@ def test_phrasing(message, expected):
 
 
 def test_table_is_large_enough():
-    assert len(PHRASINGS) >= 40
+    assert len(PHRASINGS) >= 119  # 71 before issue 13, 48 added for negations, completions, titles
 
 
 def test_ambiguous_delete_asks_back_then_follows_up():
@@ -162,6 +217,33 @@ def test_ambiguous_delete_asks_back_then_follows_up():
     answer2 = asyncio.run(OfflineAgent().run(tools, history, "6"))
     assert tools.calls[-1] == ("delete_task", {"task_id": 6})
     assert "Call the dentist" in answer2
+
+
+def test_tie_on_complete_asks_then_follows_up():
+    tools = MemoryTools()
+    answer = asyncio.run(OfflineAgent().run(tools, [], "tick off call"))
+    assert "Which one should I complete?" in answer and "#5" in answer and "#6" in answer
+    assert not any(t["completed"] for t in tools.tasks if t["id"] in (5, 6))
+    history = [{"role": "user", "content": "tick off call"}, {"role": "assistant", "content": answer}]
+    asyncio.run(OfflineAgent().run(tools, history, "task 5"))
+    assert tools.calls[-1] == ("complete_task", {"task_id": 5})
+
+
+def test_of_equal_matches_the_only_pending_one_is_completed():
+    tools = MemoryTools()
+    tools.tasks.append({"id": 7, "title": "Pay bill", "description": "", "completed": False})
+    asyncio.run(OfflineAgent().run(tools, [], "I paid the bill"))  # "Pay bills" (3) is done already
+    assert tools.calls[-1] == ("complete_task", {"task_id": 7})
+    asyncio.run(OfflineAgent().run(tools, [], "delete the bill"))  # a delete never guesses
+    assert tools.calls[-1] == L_ALL
+
+
+def test_negated_and_reopen_answers_say_nothing_changed():
+    for message in ("I haven't finished the report", "mark task 3 as not done", "don't delete task 4"):
+        tools = MemoryTools()
+        answer = asyncio.run(OfflineAgent().run(tools, [], message))
+        assert tools.calls == [] and tools.tasks == SEED, message
+        assert "as they are" in answer or "nothing was changed" in answer, (message, answer)
 
 
 def test_delete_everything_is_refused_without_tools():

@@ -5,8 +5,9 @@ or "item" for task, quoted titles, a task named by its id or by words of its tit
 destructive request that matches no task or several asks back instead of guessing, and it
 never deletes everything on one sentence. Small talk and "what can you do" call no tool.
 
-`parse` turns one message into an Intent (pure, tested on a table of phrasings); `run`
-carries it out through the MCP tools.
+Done or not done, and negations ("the tasks not yet done", "I haven't finished it"), are read
+by status.py; which task a few words name, by matching.py. `parse` turns one message into an
+Intent (pure, tested on a table of phrasings); `run` carries it out through the MCP tools.
 """
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.agent import matching
 from app.agent.mcp_client import ToolError
+from app.agent.status import completion, list_status, negated_at
+from app.agent.words import IRREGULAR, content_words, tokens
 
 NOUN = r"(?:tasks?|todos?|to-dos?|to dos?|items?|entries|entry|reminders?|things?)"
 POLITE = re.compile(
@@ -25,10 +29,6 @@ QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|(?:^|(?<=[\s:
 TASK_REF = re.compile(rf"(?:\b{NOUN}\s*(?:number|no\.?|#)?\s*#?|#|\bnumber\s+)(\d+)\b", re.I)
 BARE_NUM = re.compile(r"^\s*#?(\d+)\s*$")
 ALL_WORDS = re.compile(rf"\b(?:all|every|everything|each)\b(?:\s+(?:of\s+)?(?:my|the)?\s*{NOUN})?", re.I)
-STOP = {"the", "a", "an", "my", "our", "that", "this", "one", "task", "tasks", "todo", "todos", "to-do",
-        "item", "items", "entry", "reminder", "called", "named", "titled", "about", "for", "with",
-        "please", "as", "is", "it", "of", "on", "from", "list", "thing", "which", "says", "say", "to",
-        "them", "those", "these", "all", "everything"}
 
 GREETING = re.compile(r"^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|howdy|greetings)\b[\s!.,]*(?:there|taskora)?[\s!.]*$", re.I)
 THANKS = re.compile(r"^(?:thanks|thank you|thx|cheers|great|awesome|nice|cool|perfect|ok|okay)\b.*$", re.I)
@@ -37,16 +37,22 @@ BYE = re.compile(r"^(?:bye|goodbye|see you|later|good night)\b", re.I)
 
 LIST_START = re.compile(
     r"^(?:show|list|display|view|see|what|what's|whats|which|tell me|give me|get me|read|how many|"
-    r"do i have|have i|any|let me see|i want to see|i'd like to see|check)\b", re.I)
-COMPLETED_WORDS = re.compile(r"\b(?:completed|complete|done|finished|closed|checked off|ticked off|accomplished)\b", re.I)
-PENDING_WORDS = re.compile(
-    r"\b(?:pending|open|remaining|left|incomplete|uncompleted|unfinished|outstanding|not done|"
-    r"not completed|not finished|to do|still (?:need|have)|due|active|undone)\b", re.I)
+    r"do i have|have i|did i|am i|is there|are there|any|anything|everything i|let me see|"
+    r"i want to see|i'd like to see|check(?!\b.*\b(?:off|through)\b))\b", re.I)
+# "tasks", "the ones", "anything": a list asked for, not one task named
+GENERIC = re.compile(rf"\b(?:{NOUN}|ones|stuff|anything|everything|what|whatever)\b", re.I)
+# words of an order that are not the task's name ("tick off", "mark ... as done", "I've just")
+ORDER_WORDS = frozenset("""
+mark marked flag set make tick ticked check checked cross crossed strike struck scratch scratched
+knock knocked off through complete completed completing finish finished finishing done
+accomplish accomplished close closed get got gotten as with i have has just already now is are
+was be been it please list not never yet
+""".split())
+PAST_NEWS = re.compile(r"^i(?:'ve|\s+have)?(?:\s+(?:just|already|finally|now|also))*\s+(?P<verb>[a-z]+)\b")
+DELETE_VERBS = {"delete", "remove", "erase", "drop", "cancel", "trash", "scrap", "get", "throw",
+                "discard", "clear"}
 DELETE = re.compile(r"\b(?:delete|remove|erase|drop|cancel|trash|scrap|get rid of|throw away|discard|clear)\b", re.I)
 UPDATE = re.compile(r"\b(?:change|rename|update|edit|modify|retitle|reword|set)\b", re.I)
-COMPLETE = re.compile(
-    r"\b(?:mark|complete|finish|finished|completed|check off|checked off|tick off|ticked off|"
-    r"cross off|crossed off|done with|is done|are done|as done|accomplished)\b", re.I)
 ADD_START = re.compile(
     r"^(?:add|create|new|make|put|insert|jot down|jot|note down|note|save|schedule|plan|record|log|"
     r"set up|start)\b|^(?:new\s+)?(?:task|todo|to-do|reminder|item)\s*:", re.I)
@@ -59,7 +65,8 @@ ADD_NEED = re.compile(
 
 @dataclass
 class Intent:
-    kind: str  # add, list, complete, delete, update, help, greet, thanks, refuse_all, unknown
+    kind: str  # add, list, complete, delete, update, help, greet, thanks, bye, refuse_all,
+    #            negated (a negated or future order), reopen (no tool does it), unknown
     title: str | None = None
     description: str | None = None
     status: str | None = None
@@ -96,9 +103,14 @@ def _task_id(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _is_past(word: str) -> bool:
+    return word in IRREGULAR or re.fullmatch(r"[a-z]{3,}ed", word) is not None
+
+
 def _target_words(text: str) -> str:
-    words = re.findall(r"[a-z0-9']+", text.lower())
-    return " ".join(w for w in words if w not in STOP)
+    """The words naming a task; "the task called X" is X ("called" may be the title's own verb)."""
+    text = re.sub(rf"\b({NOUN}|one|something)\s+(?:called|named|titled|that says|saying)\b", r"\1", text, flags=re.I)
+    return " ".join(content_words(text))
 
 
 def parse(message: str) -> Intent:
@@ -115,10 +127,14 @@ def parse(message: str) -> Intent:
         return Intent("bye")
 
     # "I need to ...", "remind me to ..." add a task, unless what follows is an order about a task
+    # or, without a "to", says a task is done ("I have finished the slides", "I got the report done")
     m = ADD_NEED.match(text)
     if m and not LIST_START.match(low):
         rest = text[m.end():]
-        if not re.match(r"^(?:delete|remove|complete|mark|finish|change|rename|update)\s+(?:task|todo|item|#|\d)", rest, re.I):
+        first = (tokens(rest) or [""])[0]
+        done_news = not re.search(r"\bto\s*$", m.group(0), re.I) and (completion(rest) == "complete" or _is_past(first))
+        if not done_news and not re.match(
+                r"^(?:delete|remove|complete|mark|finish|change|rename|update)\s+(?:task|todo|item|#|\d)", rest, re.I):
             if ADD_START.match(rest):
                 return _parse_add(rest)
             title, desc = _split_description(rest)
@@ -130,6 +146,8 @@ def parse(message: str) -> Intent:
 
     # delete ---------------------------------------------------------------------------------
     if DELETE.search(low) and not LIST_START.match(low) or re.match(r"^(?:delete|remove|erase|drop|cancel)\b", low):
+        if negated_at(low, DELETE_VERBS):
+            return Intent("negated", extra={"verb": "delete"})  # "don't delete the report"
         if ALL_WORDS.search(low) and _task_id(text) is None and not _quoted(text):
             return Intent("refuse_all")
         return _with_target(Intent("delete"), text, DELETE)
@@ -140,24 +158,33 @@ def parse(message: str) -> Intent:
         if intent is not None:
             return intent
 
-    # complete ------------------------------------------------------------------------------
-    is_question = LIST_START.match(low) is not None and not re.match(r"^(?:check off|check)\s+(?:task|#|\d)", low)
-    names_done = TASK_REF.search(text) is not None and re.search(r"\b(?:done|complete|completed|finished)\b", low)
-    if (COMPLETE.search(low) or names_done) and not is_question and not re.match(r"^(?:show|list)\b", low):
-        return _with_target(Intent("complete"), text, COMPLETE)
+    # complete (or not: "I haven't finished it", "mark 3 as not done") -------------------------
+    is_question = LIST_START.match(low) is not None
+    said = None if is_question or re.match(r"^(?:show|list)\b", low) else completion(low)
+    if said is not None:
+        names_one = _task_id(text) is not None or _quoted(text) or _target_words(_without_order(text))
+        if not names_one and GENERIC.search(low):
+            return Intent("list", status=list_status(low))  # "the tasks not yet done", "finished items"
+        if said == "complete":
+            return _with_target(Intent("complete"), text, None)
+        return Intent(said, extra={"verb": "complete"})  # reopen, negated: nothing to carry out
 
     # add ------------------------------------------------------------------------------------
     if ADD_START.match(low) and not is_question:
         return _parse_add(text)
 
+    # "I bought the groceries", "I've called mom": a task reported done in its title's own words
+    m = PAST_NEWS.match(low)
+    if m and _is_past(m.group("verb")):
+        words = _target_words(low[m.start("verb"):])
+        if words:
+            return Intent("complete", words=words, extra={"whole_title": True})
+
     # list -----------------------------------------------------------------------------------
     low = re.sub(r"\b(?:to[- ]?do|todo) list\b", "list", low)
-    if is_question or re.search(rf"\b{NOUN}\b", low) or PENDING_WORDS.search(low) or COMPLETED_WORDS.search(low):
-        if re.search(r"\b(?:not|un|in)(?:\s+yet)?\s*(?:done|completed|finished|complete)\b", low) or PENDING_WORDS.search(low):
-            return Intent("list", status="pending")
-        if COMPLETED_WORDS.search(low) or re.search(r"\bhave i (?:done|finished)\b", low):
-            return Intent("list", status="completed")
-        return Intent("list", status="all")
+    status = list_status(low)
+    if is_question or re.search(rf"\b{NOUN}\b", low) or status != "all":
+        return Intent("list", status=status)
 
     if THANKS.match(low):
         return Intent("thanks")
@@ -206,8 +233,12 @@ def _parse_update(text: str) -> Intent | None:
     if not m:
         return None
     target, new = m.group("target"), m.group("new")
-    if re.fullmatch(r"\s*(?:done|complete|completed|finished)[.!]?\s*", new, re.I):
-        return _with_target(Intent("complete"), target, COMPLETE)
+    if re.fullmatch(r"\s*(?:(?:not\s+(?:yet\s+)?)?(?:done|complete|completed|finished)|pending|open|"
+                    r"incomplete|unfinished|undone)[.!]?\s*", new, re.I):
+        said = completion(f"set it to {new}")
+        if said == "complete":
+            return _with_target(Intent("complete"), target, None)
+        return Intent(said or "unknown", extra={"verb": "complete"})
     if q:
         new = q[-1]
         target_text = text[:text.find(q[-1]) - 1] if text.find(q[-1]) > 0 else target
@@ -238,7 +269,14 @@ def _parse_update(text: str) -> Intent | None:
     return intent
 
 
-def _with_target(intent: Intent, text: str, verb: re.Pattern) -> Intent:
+def _without_order(text: str, verb: re.Pattern | None = None) -> str:
+    """The words of a request that may name a task: the order's own words taken out."""
+    rest = verb.sub(" ", text) if verb is not None else text
+    rest = re.sub(r"\b(?:my list|the list|from my list|off my list)\b", " ", rest, flags=re.I)
+    return " ".join(w for w in tokens(rest) if w not in ORDER_WORDS)
+
+
+def _with_target(intent: Intent, text: str, verb: re.Pattern | None) -> Intent:
     q = _quoted(text)
     tid = _task_id(text)
     if tid is not None and not q:
@@ -248,10 +286,7 @@ def _with_target(intent: Intent, text: str, verb: re.Pattern) -> Intent:
         intent.words = q[0]
         intent.extra["quoted"] = True
         return intent
-    rest = verb.sub(" ", text)
-    rest = re.sub(r"\b(?:mark|marked|as|complete|completed|done|finished|i|i've|i have|just|already|"
-                  r"please|off|it|now|is|are|was|with|from|my list|list|the list)\b", " ", rest, flags=re.I)
-    intent.words = _target_words(rest)
+    intent.words = _target_words(_without_order(text, verb))
     if intent.words.isdigit():
         intent.task_id, intent.words = int(intent.words), None
     elif not intent.words:
@@ -274,28 +309,6 @@ def _fmt(tasks: list[dict[str, Any]]) -> str:
     return "\n".join(f"- [{'x' if t.get('completed') else ' '}] #{t['id']} {t['title']}" for t in tasks)
 
 
-def _match(tasks: list[dict[str, Any]], words: str, quoted: bool) -> list[dict[str, Any]]:
-    want = words.strip().lower()
-    exact = [t for t in tasks if t["title"].strip().lower() == want]
-    if exact:
-        return exact
-    if quoted:
-        return [t for t in tasks if want in t["title"].lower()]
-    needles = [w for w in re.findall(r"[a-z0-9']+", want) if w not in STOP]
-    if not needles:
-        return []
-
-    def has(title_words: list[str], n: str) -> bool:
-        for w in title_words:
-            if w == n or (len(n) >= 3 and w.startswith(n)) or (len(w) >= 4 and n.startswith(w)):
-                return True
-            if len(n) >= 5 and len(w) >= 5 and w[:5] == n[:5]:
-                return True
-        return False
-
-    return [t for t in tasks if all(has(re.findall(r"[a-z0-9']+", t["title"].lower()), n) for n in needles)]
-
-
 class OfflineAgent:
     async def run(self, tools, history: list[dict[str, str]], message: str) -> str:
         intent = parse(message)
@@ -316,6 +329,13 @@ class OfflineAgent:
                     "by its number or its title, one at a time.")
         if k == "unknown":
             return "Sorry, I didn't understand that. " + HELP_TEXT
+        if k == "negated":
+            return ("I've left your tasks as they are: that didn't sound like something to "
+                    f"{intent.extra.get('verb', 'change')} now. Tell me if you want me to, e.g. "
+                    "\"tick off task 3\".")
+        if k == "reopen":
+            return ("I can only mark tasks as completed, not back as pending; nothing was changed. "
+                    "You can reopen a task on the task page.")
         if k == "add":
             r = await tools.call("add_task", {"title": intent.title, "description": intent.description})
             return f"Added task #{r['task_id']}: {r['title']}."
@@ -333,7 +353,13 @@ class OfflineAgent:
         task_id = intent.task_id
         if task_id is None:
             tasks = await tools.call("list_tasks", {"status": "all"})
-            found = _match(tasks, intent.words or "", bool(intent.extra.get("quoted")))
+            m = matching.match(tasks, intent.words or "", bool(intent.extra.get("quoted")))
+            if intent.extra.get("whole_title") and m.score < matching.SAME:
+                # news in other words than a title ("I bought milk") is no order to act on
+                return ("I'm not sure what to do with that, so nothing was changed. If a task is done, "
+                        "tell me which one, e.g. \"tick off task 3\".")
+            found = m.tasks
+            # of several equally good matches, the one still pending is the one to complete
             if intent.kind == "complete" and len(found) > 1:
                 pending = [t for t in found if not t["completed"]]
                 found = pending if len(pending) == 1 else found
