@@ -151,6 +151,9 @@ PHRASINGS = [
     ("what remains on my list", [L_PENDING]),
     ("which todos aren't finished", [L_PENDING]),
     ("list what is not pending", [L_DONE]),
+    ("show me all tasks except the finished ones", [L_PENDING]),
+    ("list tasks other than the completed ones", [L_PENDING]),
+    ("is the report done?", [L_DONE]),  # a question, not an order
     # --- completion vocabulary ---
     ("tick off the groceries", [L_ALL, ("complete_task", {"task_id": 1})]),
     ("tick task 2", [("complete_task", {"task_id": 2})]),
@@ -186,6 +189,7 @@ PHRASINGS = [
     ("mark task 3 as not done", []),
     ("uncheck the bills", []),
     ("don't delete the report", []),
+    ("tick off everything", []),
     # --- no tool ---
     ("hello", []),
     ("What can you do?", []),
@@ -205,7 +209,7 @@ def test_phrasing(message, expected):
 
 
 def test_table_is_large_enough():
-    assert len(PHRASINGS) >= 119  # 71 before issue 13, 48 added for negations, completions, titles
+    assert len(PHRASINGS) >= 123  # 71 before issue 13, 52 added for negations, completions, titles
 
 
 def test_ambiguous_delete_asks_back_then_follows_up():

@@ -1,12 +1,18 @@
 """The built-in offline agent: no model, no network beyond the MCP server, the default back end.
 
 It understands the contract's eight commands and their usual variations (other verbs, "todo"
-or "item" for task, quoted titles, a task named by its id or by words of its title). A
-destructive request that matches no task or several asks back instead of guessing, and it
-never deletes everything on one sentence. Small talk and "what can you do" call no tool.
+or "item" for task, quoted titles, a task named by its id or by words of its title in other
+forms). A request that matches no task or several equally asks back instead of guessing, and
+it never deletes or completes everything on one sentence. Small talk and "what can you do"
+call no tool. A wrong action is worse than a question, so:
 
-Done or not done, and negations ("the tasks not yet done", "I haven't finished it"), are read
-by status.py; which task a few words name, by matching.py. `parse` turns one message into an
+- a negated or future order ("I haven't finished the report", "don't delete it", "I'll tick
+  it off later") and a request to reopen a task (no tool does that) change nothing;
+- news in the title's own words ("I bought the groceries") completes a task only when it
+  names the whole title; a question ("is the report done?") is answered with a list.
+
+Done or not done, and the scope of negations ("the tasks not yet done" lists pending ones),
+are read by status.py; which task a few words name, by matching.py. `parse` turns one message into an
 Intent (pure, tested on a table of phrasings); `run` carries it out through the MCP tools.
 """
 from __future__ import annotations
@@ -37,7 +43,7 @@ BYE = re.compile(r"^(?:bye|goodbye|see you|later|good night)\b", re.I)
 
 LIST_START = re.compile(
     r"^(?:show|list|display|view|see|what|what's|whats|which|tell me|give me|get me|read|how many|"
-    r"do i have|have i|did i|am i|is there|are there|any|anything|everything i|let me see|"
+    r"do i have|have i|did i|am i|is|are|was|were|has|does|any|anything|everything i|let me see|"
     r"i want to see|i'd like to see|check(?!\b.*\b(?:off|through)\b))\b", re.I)
 # "tasks", "the ones", "anything": a list asked for, not one task named
 GENERIC = re.compile(rf"\b(?:{NOUN}|ones|stuff|anything|everything|what|whatever)\b", re.I)
@@ -46,7 +52,7 @@ ORDER_WORDS = frozenset("""
 mark marked flag set make tick ticked check checked cross crossed strike struck scratch scratched
 knock knocked off through complete completed completing finish finished finishing done
 accomplish accomplished close closed get got gotten as with i have has just already now is are
-was be been it please list not never yet
+was be been it please list not never yet except excluding minus other rather than apart aside
 """.split())
 PAST_NEWS = re.compile(r"^i(?:'ve|\s+have)?(?:\s+(?:just|already|finally|now|also))*\s+(?P<verb>[a-z]+)\b")
 DELETE_VERBS = {"delete", "remove", "erase", "drop", "cancel", "trash", "scrap", "get", "throw",
@@ -163,6 +169,8 @@ def parse(message: str) -> Intent:
     said = None if is_question or re.match(r"^(?:show|list)\b", low) else completion(low)
     if said is not None:
         names_one = _task_id(text) is not None or _quoted(text) or _target_words(_without_order(text))
+        if not names_one and said == "complete" and ALL_WORDS.search(low):
+            return Intent("refuse_all", extra={"verb": "complete"})  # "tick off everything"
         if not names_one and GENERIC.search(low):
             return Intent("list", status=list_status(low))  # "the tasks not yet done", "finished items"
         if said == "complete":
@@ -325,7 +333,8 @@ class OfflineAgent:
         if k == "bye":
             return "Goodbye! Your tasks are saved."
         if k == "refuse_all":
-            return ("I won't delete all your tasks on one sentence. Tell me which task to delete, "
+            verb = intent.extra.get("verb", "delete")
+            return (f"I won't {verb} all your tasks on one sentence. Tell me which task to {verb}, "
                     "by its number or its title, one at a time.")
         if k == "unknown":
             return "Sorry, I didn't understand that. " + HELP_TEXT

@@ -5,12 +5,13 @@ Words about a task's state are of two kinds: DONE words ("done", "finished", "ti
 "outstanding", "unfinished", "to do"). Two things turn a DONE word into its opposite:
 
 - a negation before it, within a few words of the same clause: "not yet done", "haven't
-  finished", "isn't ticked off" (and "not pending", "no longer open" turn an OPEN word to done);
+  finished", "isn't ticked off", "except the finished ones", "other than the completed ones"
+  (and "not pending", "no longer open" turn an OPEN word to done);
 - an infinitive or a modal before it, which speaks of work still ahead: "have to finish",
   "need to complete", "yet to be done", "should tick off".
 
 `list_status` reads a list request that way: every state word is a vote, and votes that
-disagree ("done and not done") list everything. `completion` reads an order: whether it asks to
+disagree ("done and not done", "which are finished and which are not") list everything. `completion` reads an order: whether it asks to
 complete a task, to reopen one, or says something negated or ahead that is no order at all.
 """
 from __future__ import annotations
@@ -34,9 +35,11 @@ OPEN_VERBS = {"reopen", "uncheck", "untick", "unmark", "uncomplete"}
 OPEN_FORMS |= OPEN_VERBS
 MARKERS = {"mark", "marked", "set", "make", "flag"}  # "mark task 2 (as done)"
 SETTERS = MARKERS | {"change", "update", "switch", "turn", "move", "put"}
-NEGATIONS = {"not", "never", "without"}
+NEGATIONS = {"not", "never", "without", "except", "excluding", "minus"}
+# two-word negations, by their second word: "other than", "rather than", "apart from", "no longer"
+NEGATION_PAIRS = {"than": {"other", "rather"}, "from": {"apart", "aside"}, "longer": {"no"}, "more": {"no"}}
 AHEAD = {"to", "will", "shall", "must", "should", "gonna", "gotta", "can", "could"}
-BOUNDARY = {"and", "or", "but", "nor", "then", "than", "while", "although", "because", ","}
+BOUNDARY = {"and", "or", "but", "nor", "then", "while", "although", "because", ","}
 NEGATION_REACH = 4   # words from a negation to the state word it turns ("not yet fully done")
 AHEAD_REACH = 2      # words from "to"/"will" to the verb it governs ("will then finish")
 PARTICLE_REACH = 6   # words from "cross" to its "off" ("cross the dentist appointment off")
@@ -70,11 +73,12 @@ def _before(toks: list[str], i: int, words: set[str], reach: int) -> int | None:
 
 
 def _negated(toks: list[str], i: int) -> bool:
-    if _before(toks, i, NEGATIONS, NEGATION_REACH) is not None:
-        return True
-    # "no longer open", "no more pending"
-    return any(toks[j] == "no" and toks[j + 1] in ("longer", "more")
-               for j in range(max(0, i - NEGATION_REACH), i - 1))
+    for j in range(i - 1, max(-1, i - 1 - NEGATION_REACH), -1):
+        if toks[j] in BOUNDARY:
+            return False
+        if toks[j] in NEGATIONS or (j > 0 and toks[j - 1] in NEGATION_PAIRS.get(toks[j], ())):
+            return True
+    return False
 
 
 def _ahead(toks: list[str], i: int, participle: bool) -> bool:

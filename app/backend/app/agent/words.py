@@ -43,7 +43,7 @@ task tasks todo todos to-do to-dos item items entry entries reminder reminders t
 about for with of on in at to from by as into onto off out up
 please pls just already now yet still also again finally really
 i me we us you it them is are was were be been am have has had do does did
-which says say said and or
+which says say said and or all every everything each
 """.split())
 
 
