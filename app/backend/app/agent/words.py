@@ -15,12 +15,25 @@ import snowballstemmer
 
 _STEMMER = snowballstemmer.stemmer("english")
 
-# n't, 're, ... spelled out, with or without the apostrophe ("dont", "havent")
-_NOT = {"can't": "can not", "cant": "can not", "won't": "will not", "wont": "will not",
-        "shan't": "shall not", "ain't": "is not"}
+# n't, 're, ... spelled out, with or without the apostrophe ("dont", "havent"); "'s" dropped
+_WHOLE = {"can't": "can not", "cant": "can not", "won't": "will not", "wont": "will not",
+          "shan't": "shall not", "ain't": "is not"}
 _NOT_PLAIN = ("dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "havent", "hasnt",
               "hadnt", "wouldnt", "shouldnt", "couldnt", "mustnt", "neednt")
-_SUFFIXES = {"n't": " not", "'re": " are", "'ve": " have", "'ll": " will", "'m": " am", "'d": " would"}
+_SUFFIXES = {"n't": " not", "'re": " are", "'ve": " have", "'ll": " will", "'m": " am", "'d": " would", "'s": ""}
+_CONTRACTION = re.compile(
+    rf"\b({'|'.join(map(re.escape, _WHOLE))})\b|\b({'|'.join(_NOT_PLAIN)})\b|(?<=[a-z])(n't|'re|'ve|'ll|'m|'d|'s)\b")
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _spell_out(m: re.Match) -> str:
+    whole, plain, suffix = m.groups()
+    if whole:
+        return _WHOLE[whole]
+    if plain:
+        return plain[:-2] + " not"
+    return _SUFFIXES[suffix]
+
 
 IRREGULAR = {
     "bought": "buy", "paid": "pay", "wrote": "write", "written": "write", "sent": "send",
@@ -47,16 +60,15 @@ which says say said and or all every everything each
 """.split())
 
 
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[str, ...]:
+    t = text.lower().replace("’", "'").replace("‘", "'")
+    return tuple(_WORD.findall(_CONTRACTION.sub(_spell_out, t)))
+
+
 def tokens(text: str) -> list[str]:
     """Lower-case words; contractions spelled out ("haven't" -> "have", "not"); "'s" dropped."""
-    t = text.lower().replace("’", "'").replace("‘", "'")
-    for k, v in _NOT.items():
-        t = re.sub(rf"\b{re.escape(k)}\b", v, t)
-    t = re.sub(rf"\b({'|'.join(_NOT_PLAIN)})\b", lambda m: m.group(1)[:-2] + " not", t)
-    for k, v in _SUFFIXES.items():
-        t = re.sub(rf"(?<=[a-z]){k}\b", v, t)
-    t = re.sub(r"(?<=[a-z])'s\b", "", t)
-    return re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", t)
+    return list(_tokens(text))
 
 
 @lru_cache(maxsize=4096)
