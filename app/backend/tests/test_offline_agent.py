@@ -153,6 +153,7 @@ PHRASINGS = [
     ("list what is not pending", [L_DONE]),
     ("show me all tasks except the finished ones", [L_PENDING]),
     ("list tasks other than the completed ones", [L_PENDING]),
+    ("which tasks did I never finish", [L_PENDING]),
     ("is the report done?", [L_DONE]),  # a question, not an order
     # --- completion vocabulary ---
     ("tick off the groceries", [L_ALL, ("complete_task", {"task_id": 1})]),
@@ -164,6 +165,9 @@ PHRASINGS = [
     ("the team meetings are done", [L_ALL, ("complete_task", {"task_id": 2})]),
     ("I got the report done", [L_ALL, ("complete_task", {"task_id": 4})]),
     ("mark #5 as finished", [("complete_task", {"task_id": 5})]),
+    ("I'd like to tick off the groceries", [L_ALL, ("complete_task", {"task_id": 1})]),
+    ("the dentist call is finished", [L_ALL, ("complete_task", {"task_id": 6})]),
+    ("I want to delete the report", [L_ALL, ("delete_task", {"task_id": 4})]),
     # --- a title in other words: verb forms, plural/singular, a few words or the start of one ---
     ("mark buying groceries as done", [L_ALL, ("complete_task", {"task_id": 1})]),
     ("I bought the groceries", [L_ALL, ("complete_task", {"task_id": 1})]),
@@ -190,6 +194,7 @@ PHRASINGS = [
     ("uncheck the bills", []),
     ("don't delete the report", []),
     ("tick off everything", []),
+    ("complete #2 and #4", []),  # one at a time: it asks which first
     # --- no tool ---
     ("hello", []),
     ("What can you do?", []),
@@ -209,7 +214,7 @@ def test_phrasing(message, expected):
 
 
 def test_table_is_large_enough():
-    assert len(PHRASINGS) >= 123  # 71 before issue 13, 52 added for negations, completions, titles
+    assert len(PHRASINGS) >= 128  # 71 before issue 13, 57 added for negations, completions, titles
 
 
 def test_ambiguous_delete_asks_back_then_follows_up():
@@ -231,6 +236,15 @@ def test_tie_on_complete_asks_then_follows_up():
     history = [{"role": "user", "content": "tick off call"}, {"role": "assistant", "content": answer}]
     asyncio.run(OfflineAgent().run(tools, history, "task 5"))
     assert tools.calls[-1] == ("complete_task", {"task_id": 5})
+
+
+def test_several_numbers_ask_which_first_then_follow_up():
+    tools = MemoryTools()
+    answer = asyncio.run(OfflineAgent().run(tools, [], "complete #2 and #4"))
+    assert tools.calls == [] and "#2 or #4" in answer
+    history = [{"role": "user", "content": "complete #2 and #4"}, {"role": "assistant", "content": answer}]
+    asyncio.run(OfflineAgent().run(tools, history, "4"))
+    assert tools.calls == [("complete_task", {"task_id": 4})]
 
 
 def test_of_equal_matches_the_only_pending_one_is_completed():

@@ -31,6 +31,9 @@ POLITE = re.compile(
     r"^(?:(?:please|pls|kindly|hey|hi|ok|okay|so|and|now|also|assistant|taskora|"
     r"can you|could you|would you|will you|would you mind|i want you to|i'd like you to|"
     r"i would like you to|go ahead and|just)\b[\s,]*)+", re.I)
+# "I'd like to tick off ...", "I want to delete ...": a wish that is the order itself
+WISH = re.compile(r"^(?:i'?d like to|i would like to|i want to|i wanna)\s+(?=(?:tick|check|cross|strike|mark|"
+                  r"delete|remove|erase|rename|change|update|edit)\b)", re.I)
 QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|(?:^|(?<=[\s:(]))'([^']+)'(?=$|[\s.,!?;:)])")
 TASK_REF = re.compile(rf"(?:\b{NOUN}\s*(?:number|no\.?|#)?\s*#?|#|\bnumber\s+)(\d+)\b", re.I)
 BARE_NUM = re.compile(r"^\s*#?(\d+)\s*$")
@@ -122,6 +125,7 @@ def _target_words(text: str) -> str:
 def parse(message: str) -> Intent:
     raw = message.strip()
     text = _strip_polite(raw)
+    text = WISH.sub("", text, count=1)
     low = text.lower().rstrip(" ?!.")
     if not low:
         return Intent("help")
@@ -287,6 +291,10 @@ def _without_order(text: str, verb: re.Pattern | None = None) -> str:
 def _with_target(intent: Intent, text: str, verb: re.Pattern | None) -> Intent:
     q = _quoted(text)
     tid = _task_id(text)
+    several = sorted({int(n) for n in TASK_REF.findall(text)})
+    if len(several) > 1 and not q:
+        intent.extra["several"] = several  # "complete #2 and #4": one at a time, asked which first
+        return intent
     if tid is not None and not q:
         intent.task_id = tid
         return intent
@@ -359,6 +367,9 @@ class OfflineAgent:
 
     async def _targeted(self, tools, intent: Intent) -> str:
         verb = {"delete": "delete", "complete": "complete", "update": "update"}[intent.kind]
+        if intent.extra.get("several"):
+            numbers = " or ".join(f"#{n}" for n in intent.extra["several"])
+            return f"I change one task at a time. Which one should I {verb} first, {numbers}?"
         task_id = intent.task_id
         if task_id is None:
             tasks = await tools.call("list_tasks", {"status": "all"})
@@ -400,7 +411,7 @@ def _follow_up(history: list[dict[str, str]], message: str) -> Intent | None:
     """"Which one should I delete?" answered by "3" or "task 3" carries out the earlier request."""
     if not history or history[-1].get("role") != "assistant":
         return None
-    m = re.search(r"Which one should I (delete|complete)\?", history[-1].get("content", ""))
+    m = re.search(r"Which one should I (delete|complete)\b[^?\n]*\?", history[-1].get("content", ""))
     if not m:
         return None
     text = _strip_polite(message).rstrip(" .!?")
