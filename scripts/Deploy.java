@@ -181,14 +181,29 @@ public class Deploy implements Callable<Integer> {
             throw new Failure(Exit.USAGE, "environments." + cfg.environment() + ".valuesFile " + cfg.valuesFile() + " not found",
                     "relative paths resolve from " + cfg.baseDir);
         Release rel = release(cfg, images, null, helmMajor());
-        Cmd.Result r = Cmd.query(Cmd.line(rel.templateArgs()).stdin(rel.stdin(), rel.stdinShown()).timeout(Duration.ofMinutes(2)));
+        List<String> template = new ArrayList<>(rel.templateArgs());
+        String kube = targetKubernetesVersion(cfg);
+        if (kube != null) { template.add("--kube-version"); template.add(kube); }
+        Cmd.Result r = Cmd.query(Cmd.line(template).stdin(rel.stdin(), rel.stdinShown()).timeout(Duration.ofMinutes(2)));
         if (r.exit() == Cmd.NOT_FOUND) return images.size() + " image(s) planned; chart not rendered (helm not found, see preflight)";
         if (!r.ok()) {
             String why = r.tail().lines().filter(l -> l.startsWith("Error")).findFirst().orElse(r.tail().lines().reduce((a, b) -> b).orElse(""));
             throw new Failure(Exit.USAGE, "the chart does not render with these values: " + why,
-                    "check chart.values / --set and the values file against " + chart.resolve("values.schema.json") + "; try: " + Cmd.show(rel.templateArgs()));
+                    "check chart.values / --set and the values file against " + chart.resolve("values.schema.json") + "; try: " + Cmd.show(template));
         }
         return images.size() + " image(s) planned; paths exist; chart renders with the final values";
+    }
+
+    /**
+     * The Kubernetes version the chart is rendered for: minikube.kubernetesVersion, else the
+     * reachable cluster's own (kubectl version), else helm's default.
+     */
+    static String targetKubernetesVersion(Config cfg) {
+        if (cfg.minikube() && !cfg.str("minikube.kubernetesVersion").matches("|stable|latest")) return cfg.str("minikube.kubernetesVersion");
+        Cmd.Result r = Cmd.query(cfg.kubectl("version", "-o", "json"));
+        if (!r.ok() || r.out().isBlank()) return null;
+        String v = Json.text(Json.parse(r.out(), "kubectl version -o json"), "serverVersion", "gitVersion");
+        return v.isEmpty() ? null : v;
     }
 
     // ---------------------------------------------------------------- secrets
@@ -418,6 +433,7 @@ public class Deploy implements Callable<Integer> {
                 left.add(Json.text(o, "kind").toLowerCase(java.util.Locale.ROOT) + "/" + Json.text(o, "metadata", "name"));
         String named = existingSecretName(cfg);
         if (named != null && !left.contains("secret/" + named)) left.add("secret/" + named);
+        left.sort(null);
         if (left.isEmpty()) {
             Console.info("nothing of the release is left in " + cfg.namespace());
         } else if (purge) {

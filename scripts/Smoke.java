@@ -124,7 +124,7 @@ public class Smoke implements Callable<Integer> {
         out.add(check("frontend /api/health", () -> expect(get(http, base + "/api/health"), 200, "\"ok\"")));
         out.add(check("frontend login page", () -> expect(get(http, base + "/login"), 200, "<")));
         out.add(check("sign up", () -> expectCookie(http, base, send(http, "POST", base + "/api/auth/signup", creds), 200, 201)));
-        out.add(check("log out", () -> expect(send(http, "POST", base + "/api/auth/logout", "{}"), 200, 204)));
+        out.add(check("log out", () -> expect(send(http, "POST", base + "/api/auth/logout", Json.write(Map.of())), 200, 204)));
         out.add(check("log in", () -> expectCookie(http, base, send(http, "POST", base + "/api/auth/login", creds), 200, 200)));
         out.add(check("who am I", () -> expect(get(http, base + "/api/auth/me"), 200, email)));
         out.add(check("create task", () -> expect(send(http, "POST", base + "/api/tasks",
