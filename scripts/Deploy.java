@@ -180,7 +180,9 @@ public class Deploy implements Callable<Integer> {
         if (!java.nio.file.Files.isRegularFile(cfg.valuesFile()))
             throw new Failure(Exit.USAGE, "environments." + cfg.environment() + ".valuesFile " + cfg.valuesFile() + " not found",
                     "relative paths resolve from " + cfg.baseDir);
-        Release rel = release(cfg, images, null, helmMajor());
+        // A Secret named secret.name that exists already must hold the four keys: checked here when the
+        // cluster answers (the secrets step checks again once a Minikube profile has started).
+        Release rel = release(cfg, images, existingSecret(cfg), helmMajor());
         List<String> template = new ArrayList<>(rel.templateArgs());
         String kube = targetKubernetesVersion(cfg);
         if (kube != null) { template.add("--kube-version"); template.add(kube); }
@@ -228,12 +230,12 @@ public class Deploy implements Callable<Integer> {
         return existingSecret(cfg);
     }
 
-    /** secret.name when that Secret exists in the namespace (checked for the four keys), else null. */
+    /** secret.name when that Secret exists in the namespace (checked for the four keys), else null (also when the cluster does not answer yet). */
     static String existingSecret(Config cfg) {
         String ns = cfg.namespace(), name = cfg.str("secret.name");
         if (name.isEmpty()) return null;
         Cmd.Result sr = Cmd.query(cfg.kubectl("get", "secret", name, "-n", ns, "-o", "json"));
-        if (!sr.ok()) return null;
+        if (!sr.ok() || sr.out().isBlank()) return null;
         Object data = Json.at(Json.parse(sr.out(), "kubectl get secret"), "data");
         List<String> missing = new ArrayList<>();
         for (String k : SECRET_KEYS) if (!(data instanceof Map<?, ?> m) || !m.containsKey(k)) missing.add(k);

@@ -185,6 +185,8 @@ class DeployTest {
         Toolkit.Run r = deploy(w, app, Map.of(), "--skip-smoke").expect(Exit.CHECK_FAILED);
         assertTrue(r.err().contains("lacks key(s) database-password, mcp-service-token, llm-api-key; it is never overwritten"), r.err());
         assertTrue(w.calls("helm").stream().noneMatch(c -> c.startsWith("helm upgrade")));
+        assertTrue(w.calls("minikube").stream().noneMatch(c -> c.startsWith("minikube start")) && !r.out().contains("docker build -f"),
+                "caught in the checks, before anything changes: " + w.allCalls());
     }
 
     @Test
