@@ -2,20 +2,25 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java
+//SOURCES lib/Digest.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Builds the service images with immutable content tags into the target's image store, skips unchanged ones, and checks each image.
 
+// Entry points (@EntryPoint; deploy and ai-ops call only these):
+//   plan(cfg, only)            the images to build and their tags: the one place a tag is computed
+//   store(cfg, requested)      the image store (minikube or local), conflicting choices refused
+//   build(cfg, store, images)  builds (or keeps) exactly the planned images, checks each: Built rows
+//   print(rows)                the table of tags, sizes, build times and checks
+//   databaseImage(cfg)         the postgresql entry of build.buildArgsFile (repository, tag), for helm
+// Types: Image (a planned image), Built (one row of the result).
+// Docker runs with its own environment (DOCKER_BUILDKIT, Minikube's docker-env) on each docker
+// command line; nothing of it reaches another tool's commands.
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,24 +58,33 @@ public class BuildImages implements Callable<Integer> {
     @Override
     public Integer call() {
         Config cfg = options.load();
-        if (store != null && !List.of("minikube", "local").contains(store))
-            throw new Failure(Exit.USAGE, "--store " + store + ": expected minikube or local");
-        for (String s : only)
-            if (!cfg.serviceNames().contains(s))
-                throw new Failure(Exit.USAGE, "--only " + s + ": no such service (known: " + String.join(", ", cfg.serviceNames()) + ")");
+        String where = store(cfg, store);
+        List<Image> images = plan(cfg, only);
         Console.heading("build images");
-        List<Built> built = build(cfg, store, only);
+        List<Built> built = build(cfg, where, images);
         print(built);
         return built.stream().allMatch(Built::passed) ? Exit.OK : Exit.CHECK_FAILED;
     }
 
-    /** One image: where it came from, what it is, what the checks said. */
-    record Built(String service, String component, String repository, String tag, String action, long sizeBytes,
-                 long millis, List<String> problems) {
+    /** One planned image: the service, the chart's values key, the reference, and the build's inputs. */
+    @EntryPoint
+    record Image(String service, String component, String repository, String tag, Path context, Path dockerfile,
+                 Map<String, String> buildArgs) {
         String ref() { return repository + ":" + tag; }
+    }
+
+    /** One image built or kept: what was done, its size, build time and the problems its checks found. */
+    @EntryPoint
+    record Built(Image image, String action, long sizeBytes, long millis, List<String> problems) {
+        String service() { return image.service(); }
+        String component() { return image.component(); }
+        String repository() { return image.repository(); }
+        String tag() { return image.tag(); }
+        String ref() { return image.ref(); }
         boolean passed() { return problems.isEmpty(); }
     }
 
+    @EntryPoint
     static void print(List<Built> built) {
         List<List<String>> rows = new ArrayList<>();
         for (Built b : built)
@@ -80,21 +94,74 @@ public class BuildImages implements Callable<Integer> {
         Console.table(List.of("SERVICE", "IMAGE", "ACTION", "SIZE", "BUILD", "CHECKS"), rows);
     }
 
-    /** Builds (or skips) every selected service; returns one row per image. */
-    static List<Built> build(Config cfg, String store, List<String> only) {
-        String where = store != null ? store : cfg.minikube() ? "minikube" : "local";
-        Console.info("image store: " + (where.equals("minikube") ? "minikube profile " + cfg.profile() + "'s Docker daemon" : "the local Docker engine"));
-        useStore(cfg, where);
-        // The per-Dockerfile .dockerignore files and build secrets need BuildKit (the default only from Docker 23).
-        Cmd.env.putIfAbsent("DOCKER_BUILDKIT", "1");
+    /**
+     * The image store: --store, else Minikube's daemon for target minikube, the local engine for
+     * target context. The local engine with target minikube is refused (the cluster cannot see
+     * it) unless build.loadCommand hands the images over.
+     */
+    @EntryPoint
+    static String store(Config cfg, String requested) {
+        if (requested == null) return cfg.minikube() ? "minikube" : "local";
+        if (!List.of("minikube", "local").contains(requested))
+            throw new Failure(Exit.USAGE, "--store " + requested + ": expected minikube or local");
+        if (requested.equals("local") && cfg.minikube() && cfg.str("build.loadCommand").isBlank())
+            throw new Failure(Exit.USAGE, "--store local with target minikube: the profile " + cfg.profile() + " cannot see images in the local engine",
+                    "leave --store out (Minikube's daemon), or use --target context, or set build.loadCommand (e.g. minikube -p " + cfg.profile() + " image load {image})");
+        if (requested.equals("minikube") && !cfg.minikube())
+            throw new Failure(Exit.USAGE, "--store minikube with target context: the cluster is not the Minikube profile",
+                    "leave --store out (the local engine, with build.loadCommand to hand images over), or use --target minikube");
+        return requested;
+    }
+
+    /**
+     * The images to build, in taskora.yaml's order (only those named, when any): checks every
+     * context, Dockerfile, build-args file and build secret exists, and computes each tag. The one
+     * place a tag is computed: build() builds exactly these, and deploy --skip-build deploys them.
+     */
+    @EntryPoint
+    static List<Image> plan(Config cfg, List<String> only) {
+        for (String s : only)
+            if (!cfg.serviceNames().contains(s))
+                throw new Failure(Exit.USAGE, "--only " + s + ": no such service (known: " + String.join(", ", cfg.serviceNames()) + ")");
         Map<String, Map<String, String>> fileArgs = readBuildArgsFile(cfg);
-        List<Built> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : cfg.strMap("build.secrets").entrySet()) {
+            Path src = cfg.baseDir.resolve(e.getValue()).normalize();
+            if (!Files.isRegularFile(src))
+                throw new Failure(Exit.USAGE, "build.secrets." + e.getKey() + ": " + src + " is not a file");
+        }
+        List<Image> out = new ArrayList<>();
         for (String s : cfg.serviceNames()) {
             if (!only.isEmpty() && !only.contains(s)) continue;
-            out.add(buildOne(cfg, s, fileArgs.getOrDefault(s, Map.of())));
+            String p = "services." + s + ".";
+            Path context = cfg.path(p + "context");
+            Path dockerfile = cfg.path(p + "dockerfile");
+            if (!Files.isDirectory(context))
+                throw new Failure(Exit.USAGE, p + "context: " + context + " is not a directory", "relative paths resolve from " + cfg.baseDir);
+            if (!Files.isRegularFile(dockerfile))
+                throw new Failure(Exit.USAGE, p + "dockerfile: " + dockerfile + " not found", "relative paths resolve from " + cfg.baseDir);
+            Map<String, String> args = buildArgs(cfg, s, fileArgs.getOrDefault(s, Map.of()));
+            String tag = cfg.str("build.tagFrom").equals("git") ? gitTag(context, dockerfile, args)
+                    : "sha-" + Digest.dockerBuild(context, dockerfile, args).substring(0, 12);
+            out.add(new Image(s, cfg.str(p + "component"), cfg.str(p + "image"), tag, context, dockerfile, args));
         }
-        if (where.equals("local")) load(cfg, out);
         return out;
+    }
+
+    /** Builds (or keeps) the planned images in the store; returns one row per image. */
+    @EntryPoint
+    static List<Built> build(Config cfg, String store, List<Image> images) {
+        Console.info("image store: " + (store.equals("minikube") ? "minikube profile " + cfg.profile() + "'s Docker daemon" : "the local Docker engine"));
+        Docker docker = docker(cfg, store);
+        List<Built> out = new ArrayList<>();
+        for (Image image : images) out.add(buildOne(cfg, docker, image));
+        if (store.equals("local")) load(cfg, out);
+        return out;
+    }
+
+    /** The postgresql entry of build.buildArgsFile (stand-in images): the database image for the chart. */
+    @EntryPoint
+    static Map<String, String> databaseImage(Config cfg) {
+        return readBuildArgsFile(cfg).getOrDefault("postgresql", Map.of());
     }
 
     /**
@@ -110,24 +177,37 @@ public class BuildImages implements Callable<Integer> {
             String ref = b.repository() + ":" + b.tag();
             List<String> argv = new ArrayList<>();
             for (String word : template.split("\\s+")) argv.add(word.replace("{image}", ref));
-            Cmd.check(Cmd.change(argv, Duration.ofSeconds(cfg.num("build.timeoutSeconds")), null, Console::detail),
+            Cmd.check(Cmd.change(argv, Duration.ofSeconds(cfg.num("build.timeoutSeconds")), Console::detail),
                     "build.loadCommand for " + ref, "check the command in build.loadCommand of taskora.yaml");
         }
     }
 
-    /** Points docker at Minikube's daemon (minikube docker-env), or leaves the local engine. */
-    static void useStore(Config cfg, String where) {
-        if (!where.equals("minikube")) return;
+    /**
+     * The environment docker runs with, for docker's command lines only: BuildKit on (the
+     * per-Dockerfile .dockerignore files and build secrets need it; the default only from Docker
+     * 23), and for the Minikube store the profile's docker-env. In a dry run before the profile
+     * exists, the plan shows `eval $(minikube -p P docker-env) &&` in front of each docker command.
+     */
+    record Docker(Map<String, String> env, String preamble) {
+        Cmd.Line line(String... argv) { return line(List.of(argv)); }
+        Cmd.Line line(List<String> argv) { return Cmd.line(argv).env(env, preamble); }
+    }
+
+    static Docker docker(Config cfg, String store) {
+        Map<String, String> env = new TreeMap<>();
+        env.put("DOCKER_BUILDKIT", "1");
+        if (!store.equals("minikube")) return new Docker(env, null);
         Cmd.Result r = Cmd.query(List.of("minikube", "-p", cfg.profile(), "docker-env", "--shell", "none"), Duration.ofSeconds(60));
         if (!r.ok()) {
             if (Cmd.dryRun) {
                 Console.info(Console.yellow("[dry-run] ") + "minikube -p " + cfg.profile()
                         + " docker-env gives no daemon yet; the plan assumes the profile is started first");
-                return;
+                return new Docker(env, "eval $(minikube -p " + cfg.profile() + " docker-env) &&");
             }
-            Cmd.check(r, "minikube docker-env", "start the profile first: jbang minikube-profile@taskora (or --store local)");
+            Cmd.check(r, "minikube docker-env", "start the profile first: jbang minikube-profile@taskora (or --target context)");
         }
-        Cmd.env.putAll(parseDockerEnv(r.out()));
+        env.putAll(parseDockerEnv(r.out()));
+        return new Docker(env, null);
     }
 
     /** KEY=VALUE lines of `minikube docker-env --shell none` (also tolerates `export KEY="VALUE"`). */
@@ -179,21 +259,10 @@ public class BuildImages implements Callable<Integer> {
         return args;
     }
 
-    static Built buildOne(Config cfg, String service, Map<String, String> fileArgs) {
-        String p = "services." + service + ".";
-        Path context = cfg.path(p + "context");
-        Path dockerfile = cfg.path(p + "dockerfile");
-        if (!Files.isDirectory(context))
-            throw new Failure(Exit.USAGE, p + "context: " + context + " is not a directory");
-        if (!Files.isRegularFile(dockerfile))
-            throw new Failure(Exit.USAGE, p + "dockerfile: " + dockerfile + " not found");
-        Map<String, String> args = buildArgs(cfg, service, fileArgs);
-        String repo = cfg.str(p + "image");
-        String tag = cfg.str("build.tagFrom").equals("git") ? gitTag(context, dockerfile, args) : "sha-" + contentHash(context, dockerfile, args).substring(0, 12);
-        String ref = repo + ":" + tag;
-        long budget = cfg.num(p + "sizeBudgetMiB") << 20;
-
-        Cmd.Result existing = Cmd.query("docker", "image", "inspect", ref);
+    static Built buildOne(Config cfg, Docker docker, Image image) {
+        String service = image.service(), ref = image.ref();
+        long budget = cfg.num("services." + service + ".sizeBudgetMiB") << 20;
+        Cmd.Result existing = Cmd.query(docker.line("docker", "image", "inspect", ref));
         if (existing.exit() == Cmd.NOT_FOUND && !Cmd.dryRun)
             throw new Failure(Exit.COMMAND_FAILED, "docker is not installed", "install Docker: https://docs.docker.com/engine/install/");
         String action;
@@ -202,29 +271,26 @@ public class BuildImages implements Callable<Integer> {
             action = "unchanged";
             Console.info(service + ": " + ref + " is already in the store (inputs unchanged); not rebuilt");
         } else {
-            List<String> argv = new ArrayList<>(List.of("docker", "build", "-f", dockerfile.toString(), "-t", ref,
-                    "--label", "org.opencontainers.image.title=" + service, "--label", "dev.taskora.inputs=" + tag));
-            for (Map.Entry<String, String> e : args.entrySet()) { argv.add("--build-arg"); argv.add(e.getKey() + "=" + e.getValue()); }
+            List<String> argv = new ArrayList<>(List.of("docker", "build", "-f", image.dockerfile().toString(), "-t", ref,
+                    "--label", "org.opencontainers.image.title=" + service, "--label", "dev.taskora.inputs=" + image.tag()));
+            for (Map.Entry<String, String> e : image.buildArgs().entrySet()) { argv.add("--build-arg"); argv.add(e.getKey() + "=" + e.getValue()); }
             for (Map.Entry<String, String> e : cfg.strMap("build.secrets").entrySet()) {
-                Path src = cfg.baseDir.resolve(e.getValue()).normalize();
-                if (!Files.isRegularFile(src))
-                    throw new Failure(Exit.USAGE, "build.secrets." + e.getKey() + ": " + src + " is not a file");
-                argv.add("--secret"); argv.add("id=" + e.getKey() + ",src=" + src);
+                argv.add("--secret"); argv.add("id=" + e.getKey() + ",src=" + cfg.baseDir.resolve(e.getValue()).normalize());
             }
-            argv.add(context.toString());
+            argv.add(image.context().toString());
             long t0 = System.currentTimeMillis();
-            Cmd.Result r = Cmd.change(argv, Duration.ofSeconds(cfg.num("build.timeoutSeconds")), null, Console::detail);
+            Cmd.Result r = Cmd.change(docker.line(argv).timeout(Duration.ofSeconds(cfg.num("build.timeoutSeconds"))).lines(Console::detail));
             millis = System.currentTimeMillis() - t0;
             Cmd.check(r, "docker build of " + service, "run it with --verbose to see the whole build log");
             action = Cmd.dryRun ? "would build" : "built";
         }
-        if (Cmd.dryRun && !existing.ok()) return new Built(service, cfg.str(p + "component"), repo, tag, action, 0, 0, List.of());
-        Cmd.Result inspect = Cmd.check(Cmd.query("docker", "image", "inspect", ref), "docker image inspect " + ref, null);
-        Cmd.Result history = Cmd.query("docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}", ref);
+        if (Cmd.dryRun && !existing.ok()) return new Built(image, action, 0, 0, List.of());
+        Cmd.Result inspect = Cmd.check(Cmd.query(docker.line("docker", "image", "inspect", ref)), "docker image inspect " + ref, null);
+        Cmd.Result history = Cmd.query(docker.line("docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}", ref));
         Object doc = Json.parse(inspect.out(), "docker image inspect " + ref);
         long size = Json.number(Json.at(doc, 0, "Size"));
         List<String> problems = checkImage(doc, history.out(), budget);
-        return new Built(service, cfg.str(p + "component"), repo, tag, action, size, millis, problems);
+        return new Built(image, action, size, millis, problems);
     }
 
     // ---------------------------------------------------------------- image checks
@@ -270,110 +336,6 @@ public class BuildImages implements Callable<Integer> {
     }
 
     // ---------------------------------------------------------------- tags
-    /** SHA-256 over the context's files (minus .dockerignore'd ones), the Dockerfile, its ignore file and the args. */
-    static String contentHash(Path context, Path dockerfile, Map<String, String> args) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            Path ignoreFile = ignoreFileFor(context, dockerfile);
-            List<String> patterns = ignoreFile == null ? List.of() : Files.readAllLines(ignoreFile);
-            update(md, "dockerfile\0" + Files.readString(dockerfile) + "\0");
-            update(md, "ignore\0" + String.join("\n", patterns) + "\0");
-            for (Map.Entry<String, String> e : new TreeMap<>(args).entrySet()) update(md, "arg\0" + e.getKey() + "=" + e.getValue() + "\0");
-            Ignore ignore = new Ignore(patterns);
-            List<Path> files = new ArrayList<>();
-            // Excluded directories (node_modules, .venv, ...) are not even walked unless a '!' rule may re-include.
-            Files.walkFileTree(context, new java.nio.file.SimpleFileVisitor<Path>() {
-                @Override
-                public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a) {
-                    String rel = context.relativize(dir).toString().replace('\\', '/');
-                    return !rel.isEmpty() && !ignore.hasNegations() && ignore.excluded(rel)
-                            ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a) {
-                    Path rel = context.relativize(file);
-                    if (a.isRegularFile() && !ignore.excluded(rel.toString().replace('\\', '/'))) files.add(rel);
-                    return java.nio.file.FileVisitResult.CONTINUE;
-                }
-            });
-            files.sort(null);
-            byte[] buf = new byte[65536];
-            for (Path rel : files) {
-                update(md, "file\0" + rel.toString().replace('\\', '/') + "\0" + (Files.isExecutable(context.resolve(rel)) ? "x" : "-") + "\0");
-                try (InputStream in = Files.newInputStream(context.resolve(rel))) {
-                    for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new Failure(Exit.USAGE, "cannot read build context " + context + ": " + e.getMessage());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void update(MessageDigest md, String s) {
-        md.update(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** BuildKit's rule: <Dockerfile>.dockerignore beside the Dockerfile wins over <context>/.dockerignore. */
-    static Path ignoreFileFor(Path context, Path dockerfile) {
-        Path specific = dockerfile.resolveSibling(dockerfile.getFileName() + ".dockerignore");
-        if (Files.isRegularFile(specific)) return specific;
-        Path general = context.resolve(".dockerignore");
-        return Files.isRegularFile(general) ? general : null;
-    }
-
-    /** .dockerignore matching: a path is out when it or a parent matches; the last matching rule wins; '!' re-includes. */
-    static final class Ignore {
-        private final List<PathMatcher> matchers = new ArrayList<>();
-        private final List<Boolean> negated = new ArrayList<>();
-
-        Ignore(List<String> lines) {
-            for (String raw : lines) {
-                String l = raw.strip();
-                if (l.isEmpty() || l.startsWith("#")) continue;
-                boolean neg = l.startsWith("!");
-                if (neg) l = l.substring(1).strip();
-                while (l.startsWith("/")) l = l.substring(1);
-                if (l.startsWith("./")) l = l.substring(2);
-                while (l.endsWith("/")) l = l.substring(0, l.length() - 1);
-                if (l.isEmpty()) continue;
-                matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + l));
-                negated.add(neg);
-                // Docker's "**/" also matches zero directories; Java's glob needs a '/'.
-                while (l.startsWith("**/")) {
-                    l = l.substring(3);
-                    matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + l));
-                    negated.add(neg);
-                }
-            }
-        }
-
-        boolean hasNegations() {
-            return negated.contains(Boolean.TRUE);
-        }
-
-        boolean excluded(String rel) {
-            boolean out = false;
-            for (int i = 0; i < matchers.size(); i++) {
-                if (matchesSelfOrParent(matchers.get(i), rel)) out = !negated.get(i);
-            }
-            return out;
-        }
-
-        private static boolean matchesSelfOrParent(PathMatcher m, String rel) {
-            String p = rel;
-            while (true) {
-                if (m.matches(Path.of(p))) return true;
-                int slash = p.lastIndexOf('/');
-                if (slash < 0) return false;
-                p = p.substring(0, slash);
-            }
-        }
-    }
-
     /** git-<commit>, plus -dirty-<content hash> when the context has uncommitted changes. */
     static String gitTag(Path context, Path dockerfile, Map<String, String> args) {
         Cmd.Result head = Cmd.query("git", "-C", context.toString(), "log", "-1", "--format=%h", "--", ".", dockerfile.toString());
@@ -381,7 +343,7 @@ public class BuildImages implements Callable<Integer> {
             throw new Failure(Exit.USAGE, "build.tagFrom is git but " + context + " has no git history", "use --set build.tagFrom=content");
         Cmd.Result dirty = Cmd.query("git", "-C", context.toString(), "status", "--porcelain", "--", ".", dockerfile.toString());
         String tag = "git-" + head.out().strip();
-        if (!dirty.out().isBlank()) tag += "-dirty-" + contentHash(context, dockerfile, args).substring(0, 8);
+        if (!dirty.out().isBlank()) tag += "-dirty-" + Digest.dockerBuild(context, dockerfile, args).substring(0, 8);
         return tag;
     }
 }

@@ -3,14 +3,19 @@
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES Preflight.java MinikubeProfile.java BuildImages.java Smoke.java
 //SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java
+//SOURCES lib/Digest.java
 //DEPS info.picocli:picocli:4.7.7
-//DESCRIPTION Deploys Taskora: preflight, Minikube profile, images, secrets, helm upgrade --install (atomic), rollout, smoke; prints the URL.
+//DESCRIPTION Deploys Taskora: preflight, checks, Minikube profile, images, helm upgrade --install (atomic), rollout, smoke; prints the URL. --uninstall removes it.
 
-import java.security.SecureRandom;
+// Runs the step scripts in this process through their declared entry points only (@EntryPoint:
+// Preflight.checks, MinikubeProfile.ensure, BuildImages.plan/build, Smoke.run, ...; StepApiTest
+// checks it). The step scripts keep their own logic so each stays a readable, runnable tool; what
+// several scripts share (configuration, commands, console, JSON, digests) lives in scripts/lib.
+// Entry points (for ai-ops): release(cfg, images, existingSecret, helmMajor): the helm command line
+// and digest; helmStatus(cfg); appUrl(cfg). Types: Release.
+
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,16 +27,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true, version = "taskora deploy 1.0",
-        description = {"Takes Taskora from source to a smoke-tested release, in order: preflight, the Minikube profile "
-                + "(skipped with --target context), build images, the Secret (created once with random values, never "
-                + "overwritten), helm upgrade --install with the environment's values file (atomic: a failed upgrade "
-                + "rolls back), wait for the rollout, smoke. Prints the app's URL and the time each step took.",
-                "A second run with nothing changed builds nothing and leaves the release alone.",
-                "The steps are the scripts preflight, minikube-profile, build-images and smoke, run in this process."},
+        description = {"Takes Taskora from source to a smoke-tested release, in order: preflight; checks (configuration, "
+                + "paths, every Dockerfile and build context, the chart rendered by `helm template` with the final values "
+                + "and its schema); the Minikube profile (skipped with --target context); build images; the namespace "
+                + "and the Secret (the chart generates it once and keeps it; an existing Secret named secret.name is used "
+                + "instead); helm upgrade --install with the environment's values file (atomic: a failed upgrade rolls "
+                + "back); kubectl rollout status; smoke. Prints how to reach the app and the time each step took.",
+                "Nothing changes before every check passed. A second run with nothing changed builds nothing and leaves "
+                + "the release alone. --dry-run prints the plan and exits with the code the real run would stop with.",
+                "--uninstall removes the release and keeps the database volume and the Secret (--purge deletes them too)."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:deployed and smoke-tested (or --dry-run printed the plan)", "1:a check failed (preflight, image, rollout, smoke)",
-                "2:bad option or configuration", "3:a command failed", "4:the Minikube profile does not match taskora.yaml",
-                "5:helm failed and the release was rolled back"})
+        exitCodeList = {"0:deployed and smoke-tested (or the --dry-run plan would succeed; or uninstalled)",
+                "1:a check failed (preflight, image, rollout, smoke)", "2:bad option, configuration, path or chart value",
+                "3:a command failed", "4:the Minikube profile does not match taskora.yaml",
+                "5:helm failed and the release was rolled back", "70:unexpected error (a bug: please report it)"})
 public class Deploy implements Callable<Integer> {
     @Mixin Options options;
 
@@ -41,6 +50,12 @@ public class Deploy implements Callable<Integer> {
     @Option(names = "--skip-build", description = "Do not build images; use the tags their inputs give (they must exist in the store).")
     boolean skipBuild;
 
+    @Option(names = "--uninstall", description = "Remove the release (helm uninstall); keep the PostgreSQL volume and the Secret, and say so.")
+    boolean uninstall;
+
+    @Option(names = "--purge", description = "With --uninstall: also delete the release's PersistentVolumeClaims and Secrets (the data is lost).")
+    boolean purge;
+
     public static void main(String... args) {
         System.exit(Console.execute(new Deploy(), args));
     }
@@ -48,13 +63,21 @@ public class Deploy implements Callable<Integer> {
     record Step(String name, String outcome, long millis, boolean ok) {}
 
     final List<Step> steps = new ArrayList<>();
+    /** In a dry run, the first step that would stop the real run (the dry run goes on planning). */
+    Failure wouldStop;
+    String wouldStopAt;
 
     @Override
     public Integer call() {
+        if (purge && !uninstall) throw new Failure(Exit.USAGE, "--purge goes with --uninstall", "deploy --uninstall --purge");
         Config cfg = options.load();
+        if (uninstall) return uninstall(cfg, purge);
         Console.heading("deploy release " + cfg.release() + " (" + cfg.environment() + ") to "
                 + (cfg.minikube() ? "minikube profile " + cfg.profile() : "kube-context " + (cfg.kubeContext().isEmpty() ? "(current)" : cfg.kubeContext()))
                 + (Cmd.dryRun ? "  [dry run: nothing is changed]" : ""));
+        List<BuildImages.Image> planned = new ArrayList<>();
+        List<BuildImages.Built> images = new ArrayList<>();
+        String[] store = new String[1];
         try {
             step("preflight", () -> {
                 List<Preflight.Check> checks = Preflight.checks(cfg);
@@ -62,15 +85,18 @@ public class Deploy implements Callable<Integer> {
                 List<Preflight.Check> failed = Preflight.failedRequired(checks);
                 if (failed.isEmpty()) return "all required checks passed";
                 String names = String.join(", ", failed.stream().map(Preflight.Check::name).toList());
-                if (Cmd.dryRun) return Console.yellow("would stop here: " + names + " failed");
                 throw new Failure(Exit.CHECK_FAILED, "preflight failed: " + names, "fix the rows marked FAIL above, then run deploy again");
+            });
+            step("checks", () -> {
+                store[0] = skipBuild ? null : BuildImages.store(cfg, null);
+                planned.addAll(BuildImages.plan(cfg, List.of()));
+                return checkRelease(cfg, planned);
             });
             if (cfg.minikube()) step("minikube profile", () -> MinikubeProfile.ensure(cfg).summary());
             else skip("minikube profile", "target is context");
-            List<BuildImages.Built> images = new ArrayList<>();
             if (!skipBuild) {
                 step("build images", () -> {
-                    images.addAll(BuildImages.build(cfg, null, List.of()));
+                    images.addAll(BuildImages.build(cfg, store[0], planned));
                     BuildImages.print(images);
                     List<String> bad = images.stream().filter(b -> !b.passed()).map(BuildImages.Built::service).toList();
                     if (!bad.isEmpty()) throw new Failure(Exit.CHECK_FAILED, "image checks failed for " + String.join(", ", bad));
@@ -79,11 +105,15 @@ public class Deploy implements Callable<Integer> {
                 });
             } else {
                 skip("build images", "--skip-build");
-                for (String s : cfg.serviceNames()) images.add(plannedImage(cfg, s));
             }
-            step("secrets", () -> ensureSecret(cfg));
-            step("helm upgrade --install", () -> helmUpgrade(cfg, images));
-            step("rollout", () -> Cmd.dryRun ? "would wait for every Deployment and StatefulSet" : waitRollout(cfg));
+            String[] existing = new String[1];
+            step("secrets", () -> {
+                existing[0] = ensureNamespaceAndFindSecret(cfg);
+                return existing[0] == null ? "the chart generates the Secret once and keeps it (helm.sh/resource-policy: keep)"
+                        : "Secret " + existing[0] + " exists; used as it is (existingSecret)";
+            });
+            step("helm upgrade --install", () -> helmUpgrade(cfg, release(cfg, planned, existing[0], helmMajor())));
+            step("rollout", () -> rollout(cfg));
             if (!skipSmoke) {
                 step("smoke", () -> {
                     List<Smoke.Result> r = Smoke.run(cfg, null);
@@ -97,9 +127,12 @@ public class Deploy implements Callable<Integer> {
             throw f;
         }
         summary(cfg);
+        if (wouldStop != null)
+            throw new Failure(wouldStop.exitCode, "dry run: the real run would stop at " + wouldStopAt + ": " + wouldStop.getMessage(), wouldStop.hint);
         return Exit.OK;
     }
 
+    /** Runs one step; a failure stops the run, except in a dry run, which notes where it would stop and plans on. */
     void step(String name, Supplier<String> body) {
         Console.heading(name);
         long t0 = System.currentTimeMillis();
@@ -107,8 +140,10 @@ public class Deploy implements Callable<Integer> {
             String outcome = body.get();
             steps.add(new Step(name, outcome, System.currentTimeMillis() - t0, true));
         } catch (Failure f) {
-            steps.add(new Step(name, Console.red("FAILED: " + f.getMessage()), System.currentTimeMillis() - t0, false));
-            throw f;
+            steps.add(new Step(name, Console.red((Cmd.dryRun ? "WOULD FAIL: " : "FAILED: ") + f.getMessage()), System.currentTimeMillis() - t0, false));
+            if (!Cmd.dryRun) throw f;
+            if (wouldStop == null) { wouldStop = f; wouldStopAt = name; }
+            Console.info(Console.yellow("[dry-run] ") + "the real run would stop here: " + f.getMessage());
         }
     }
 
@@ -128,130 +163,168 @@ public class Deploy implements Callable<Integer> {
         Console.table(List.of("STEP", "STATUS", "TIME", "OUTCOME"), rows);
         if (!Cmd.dryRun && steps.stream().allMatch(Step::ok) && steps.stream().anyMatch(s -> s.name().startsWith("helm")))
             Console.info(Console.bold("Taskora is up: ") + appUrl(cfg));
-        if (Cmd.dryRun) Console.info("dry run: " + Cmd.log.size() + " command(s) planned, none run");
+        if (Cmd.dryRun) Console.info("dry run: " + Cmd.log.size() + " command(s) planned, none run"
+                + (wouldStop == null ? "; every check passed" : "; the real run would stop at " + wouldStopAt));
     }
 
-    static BuildImages.Built plannedImage(Config cfg, String s) {
-        String p = "services." + s + ".";
-        Map<String, String> args = BuildImages.buildArgs(cfg, s, BuildImages.readBuildArgsFile(cfg).getOrDefault(s, Map.of()));
-        String tag = cfg.str("build.tagFrom").equals("git")
-                ? BuildImages.gitTag(cfg.path(p + "context"), cfg.path(p + "dockerfile"), args)
-                : "sha-" + BuildImages.contentHash(cfg.path(p + "context"), cfg.path(p + "dockerfile"), args).substring(0, 12);
-        return new BuildImages.Built(s, cfg.str(p + "component"), cfg.str(p + "image"), tag, "planned", 0, 0, List.of());
+    // ---------------------------------------------------------------- checks before any change
+    /**
+     * What can be checked before anything changes: the chart path and values file, and the chart
+     * rendered by `helm template` with the exact final values (so its values.schema.json judges
+     * every --set), with the images as planned.
+     */
+    static String checkRelease(Config cfg, List<BuildImages.Image> images) {
+        java.nio.file.Path chart = cfg.path("chart.path");
+        if (!java.nio.file.Files.exists(chart))
+            throw new Failure(Exit.USAGE, "chart.path " + chart + " does not exist", "relative paths resolve from " + cfg.baseDir);
+        if (!java.nio.file.Files.isRegularFile(cfg.valuesFile()))
+            throw new Failure(Exit.USAGE, "environments." + cfg.environment() + ".valuesFile " + cfg.valuesFile() + " not found",
+                    "relative paths resolve from " + cfg.baseDir);
+        // A Secret named secret.name that exists already must hold the four keys: checked here when the
+        // cluster answers (the secrets step checks again once a Minikube profile has started).
+        Release rel = release(cfg, images, existingSecret(cfg), helmMajor());
+        List<String> template = new ArrayList<>(rel.templateArgs());
+        String kube = targetKubernetesVersion(cfg);
+        if (kube != null) { template.add("--kube-version"); template.add(kube); }
+        Cmd.Result r = Cmd.query(Cmd.line(template).stdin(rel.stdin(), rel.stdinShown()).timeout(Duration.ofMinutes(2)));
+        if (r.exit() == Cmd.NOT_FOUND) return images.size() + " image(s) planned; chart not rendered (helm not found, see preflight)";
+        if (!r.ok()) {
+            String why = r.tail().lines().filter(l -> l.startsWith("Error")).findFirst().orElse(r.tail().lines().reduce((a, b) -> b).orElse(""));
+            throw new Failure(Exit.USAGE, "the chart does not render with these values: " + why,
+                    "check chart.values / --set and the values file against " + chart.resolve("values.schema.json") + "; try: " + Cmd.show(template));
+        }
+        return images.size() + " image(s) planned; paths exist; chart renders with the final values";
+    }
+
+    /**
+     * The Kubernetes version the chart is rendered for: minikube.kubernetesVersion, else the
+     * reachable cluster's own (kubectl version), else helm's default.
+     */
+    static String targetKubernetesVersion(Config cfg) {
+        if (cfg.minikube() && !cfg.str("minikube.kubernetesVersion").matches("|stable|latest")) return cfg.str("minikube.kubernetesVersion");
+        Cmd.Result r = Cmd.query(cfg.kubectl("version", "-o", "json"));
+        if (!r.ok() || r.out().isBlank()) return null;
+        String v = Json.text(Json.parse(r.out(), "kubectl version -o json"), "serverVersion", "gitVersion");
+        return v.isEmpty() ? null : v;
     }
 
     // ---------------------------------------------------------------- secrets
     static final List<String> SECRET_KEYS = List.of("database-password", "jwt-secret", "mcp-service-token", "llm-api-key");
 
-    /** Namespace and Secret: created when absent; an existing Secret is never changed. */
-    static String ensureSecret(Config cfg) {
+    /**
+     * The namespace, created when absent; then the Secret the release uses. One generator: the
+     * chart's (templates/secret.yaml: random values once, kept across upgrades by `lookup` and
+     * across uninstalls by `helm.sh/resource-policy: keep`). A Secret named secret.name that
+     * already exists (yours, or one an earlier deploy made) is used instead, never changed, and
+     * must hold the four keys. Returns its name, or null when the chart generates one.
+     */
+    static String ensureNamespaceAndFindSecret(Config cfg) {
         String ns = cfg.namespace(), name = cfg.str("secret.name");
         Cmd.Result nsr = Cmd.query(cfg.kubectl("get", "namespace", ns, "-o", "name"));
         if (!nsr.ok()) {
             if (!Cmd.dryRun && !nsr.tail().contains("NotFound"))
                 Cmd.check(nsr, "kubectl get namespace", "is the cluster reachable? try: " + String.join(" ", cfg.kubectl("cluster-info")));
             Cmd.check(Cmd.change(cfg.kubectl("create", "namespace", ns), Duration.ofSeconds(60)), "kubectl create namespace", null);
+            return null;
         }
+        return existingSecret(cfg);
+    }
+
+    /** secret.name when that Secret exists in the namespace (checked for the four keys), else null (also when the cluster does not answer yet). */
+    static String existingSecret(Config cfg) {
+        String ns = cfg.namespace(), name = cfg.str("secret.name");
+        if (name.isEmpty()) return null;
         Cmd.Result sr = Cmd.query(cfg.kubectl("get", "secret", name, "-n", ns, "-o", "json"));
-        if (sr.ok()) {
-            Object data = Json.at(Json.parse(sr.out(), "kubectl get secret"), "data");
-            List<String> missing = new ArrayList<>();
-            for (String k : SECRET_KEYS) if (!(data instanceof Map<?, ?> m) || !m.containsKey(k)) missing.add(k);
-            if (!missing.isEmpty())
-                throw new Failure(Exit.CHECK_FAILED, "Secret " + ns + "/" + name + " exists but lacks key(s) " + String.join(", ", missing)
-                        + "; it is never overwritten", "add them: kubectl -n " + ns + " edit secret " + name + " (or delete it to have deploy create a new one)");
-            return "Secret " + name + " exists; kept as it is";
-        }
-        Cmd.check(Cmd.change(cfg.kubectl("create", "-n", ns, "-f", "-"), Duration.ofSeconds(60), secretManifest(cfg), null),
-                "kubectl create secret", null);
-        return Cmd.dryRun ? "would create Secret " + name + " with random values" : "created Secret " + name + " with random values";
-    }
-
-    static String secretManifest(Config cfg) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String k : SECRET_KEYS) values.put(k, randomValue());
-        String llmKey = System.getenv("TASKORA_LLM_API_KEY");
-        if (llmKey != null && !llmKey.isBlank()) values.put("llm-api-key", llmKey);
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("apiVersion", "v1");
-        manifest.put("kind", "Secret");
-        manifest.put("type", "Opaque");
-        manifest.put("metadata", Map.of("name", cfg.str("secret.name"),
-                "labels", Map.of("app.kubernetes.io/instance", cfg.release(), "app.kubernetes.io/managed-by", "taskora-deploy")));
-        Map<String, String> data = new LinkedHashMap<>();
-        values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-        manifest.put("data", data);
-        return Json.write(manifest);
-    }
-
-    static String randomValue() {
-        byte[] b = new byte[32];
-        new SecureRandom().nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        if (!sr.ok() || sr.out().isBlank()) return null;
+        Object data = Json.at(Json.parse(sr.out(), "kubectl get secret"), "data");
+        List<String> missing = new ArrayList<>();
+        for (String k : SECRET_KEYS) if (!(data instanceof Map<?, ?> m) || !m.containsKey(k)) missing.add(k);
+        if (!missing.isEmpty())
+            throw new Failure(Exit.CHECK_FAILED, "Secret " + ns + "/" + name + " exists but lacks key(s) " + String.join(", ", missing)
+                    + "; it is never overwritten", "add them: kubectl -n " + ns + " edit secret " + name + " (or delete it to have the chart generate one)");
+        return name;
     }
 
     // ---------------------------------------------------------------- helm
     /** Helm's major version: 4 renamed --atomic to --rollback-on-failure. */
     static int helmMajor() {
         Cmd.Result r = Cmd.query("helm", "version", "--template", "{{.Version}}");
-        String v = Preflight.version(r.out());
+        String v = r.ok() ? Preflight.version(r.out()) : null;
         return v == null ? 3 : Integer.parseInt(v.split("\\.")[0]);
     }
 
-    static List<String> helmArgs(Config cfg, List<BuildImages.Built> images, int helmMajor) {
+    /**
+     * The release as helm gets it: the `helm upgrade --install` command line (without its
+     * --description), the values it reads on stdin (the LLM key, when given; shown masked), and
+     * the digest of everything it is made of. Computed here only; `helm template` renders the same.
+     */
+    @EntryPoint
+    record Release(List<String> args, String stdin, String stdinShown, String digest) {
+        /** The same chart, values and --set for `helm template` (no cluster, no waiting). */
+        List<String> templateArgs() {
+            List<String> t = new ArrayList<>(List.of("helm", "template"));
+            for (int i = 3; i < args.size(); i++) {
+                String a = args.get(i);
+                if (a.equals("--wait") || a.equals("--atomic") || a.equals("--rollback-on-failure")) continue;
+                if (a.equals("--timeout") || a.equals("--kube-context")) { i++; continue; }
+                t.add(a);
+            }
+            return t;
+        }
+    }
+
+    @EntryPoint
+    static Release release(Config cfg, List<BuildImages.Image> images, String existingSecret, int helmMajor) {
         List<String> a = new ArrayList<>(List.of("helm", "upgrade", "--install", cfg.release(), cfg.path("chart.path").toString(),
                 "--namespace", cfg.namespace()));
         if (!cfg.kubeContext().isEmpty()) { a.add("--kube-context"); a.add(cfg.kubeContext()); }
         a.add("-f");
         a.add(cfg.valuesFile().toString());
-        for (BuildImages.Built b : images) {
+        for (BuildImages.Image b : images) {
             a.add("--set"); a.add(b.component() + ".image.repository=" + b.repository());
             a.add("--set"); a.add(b.component() + ".image.tag=" + b.tag());
             a.add("--set"); a.add(b.component() + ".image.pullPolicy=IfNotPresent");
         }
-        a.add("--set"); a.add(cfg.str("secret.valuesKey") + "=" + cfg.str("secret.name"));
+        if (existingSecret != null) { a.add("--set"); a.add(cfg.str("secret.valuesKey") + "=" + existingSecret); }
         // The postgresql entry of build.buildArgsFile (stand-in images) names the database image.
-        Map<String, String> pg = BuildImages.readBuildArgsFile(cfg).getOrDefault("postgresql", Map.of());
+        Map<String, String> pg = BuildImages.databaseImage(cfg);
         for (String k : List.of("repository", "tag"))
             if (pg.containsKey(k) && !cfg.strMap("chart.values").containsKey("postgresql.image." + k)) {
                 a.add("--set"); a.add("postgresql.image." + k + "=" + pg.get(k));
             }
         for (Map.Entry<String, String> e : cfg.strMap("chart.values").entrySet()) { a.add("--set"); a.add(e.getKey() + "=" + e.getValue()); }
+        // An LLM key for the chart's generated Secret goes on stdin, never on the command line.
+        String key = System.getenv("TASKORA_LLM_API_KEY");
+        String stdin = null, shown = null;
+        if (existingSecret == null && key != null && !key.isBlank()) {
+            a.add("-f"); a.add("-");
+            stdin = Json.write(Map.of("llm", Map.of("apiKey", key)));
+            shown = Json.write(Map.of("llm", Map.of("apiKey", "<masked: $TASKORA_LLM_API_KEY>")));
+        }
         a.add("--wait");
         a.add("--timeout"); a.add(cfg.str("chart.timeout"));
         a.add(helmMajor >= 4 ? "--rollback-on-failure" : "--atomic");
-        return a;
+        List<String> digested = new ArrayList<>(a);
+        if (stdin != null) digested.add("stdin-sha256=" + Digest.sha256Hex(stdin));
+        String digest = Digest.helmRelease(cfg.path("chart.path"), cfg.valuesFile(), digested).substring(0, 16);
+        return new Release(a, stdin, shown, digest);
     }
 
-    /** A digest of everything the release is made of: chart files, values file, helm arguments. */
-    static String digest(Config cfg, List<String> helmArgs) {
-        java.nio.file.Path chart = cfg.path("chart.path");
-        String chartHash = java.nio.file.Files.isDirectory(chart)
-                ? BuildImages.contentHash(chart, cfg.valuesFile(), Map.of("args", String.join("\u0000", helmArgs)))
-                : HexFormat.of().formatHex(String.join("\u0000", helmArgs).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return chartHash.substring(0, 16);
-    }
-
-    static String helmUpgrade(Config cfg, List<BuildImages.Built> images) {
-        if (!java.nio.file.Files.isDirectory(cfg.path("chart.path")))
-            throw new Failure(Exit.USAGE, "chart.path " + cfg.path("chart.path") + " is not a directory");
-        if (!java.nio.file.Files.isRegularFile(cfg.valuesFile()))
-            throw new Failure(Exit.USAGE, "environments." + cfg.environment() + ".valuesFile " + cfg.valuesFile() + " not found");
-        int major = helmMajor();
-        List<String> args = helmArgs(cfg, images, major);
-        String digest = digest(cfg, args);
+    static String helmUpgrade(Config cfg, Release rel) {
         Object before = helmStatus(cfg);
         String status = Json.text(before, "info", "status");
-        if ("deployed".equals(status) && Json.text(before, "info", "description").contains("taskora-deploy " + digest))
+        if ("deployed".equals(status) && Json.text(before, "info", "description").contains("taskora-deploy " + rel.digest()))
             return "release " + cfg.release() + " revision " + Json.text(before, "version") + " is up to date; helm not run";
         if (status.startsWith("pending-"))
             throw new Failure(Exit.COMMAND_FAILED, "release " + cfg.release() + " is stuck in " + status,
                     "roll it back: helm rollback " + cfg.release() + " -n " + cfg.namespace() + " (or helm uninstall it if it never deployed)");
+        List<String> args = new ArrayList<>(rel.args());
         args.add("--description");
-        args.add("taskora-deploy " + digest);
-        Cmd.Result r = Cmd.change(args, Duration.ofMinutes(60), null, Console::detail);
+        args.add("taskora-deploy " + rel.digest());
+        boolean v4 = args.contains("--rollback-on-failure");
+        Cmd.Result r = Cmd.change(Cmd.line(args).stdin(rel.stdin(), rel.stdinShown()).timeout(Duration.ofMinutes(60)).lines(Console::detail));
         if (r.ok()) {
-            if (Cmd.dryRun) return "would install or upgrade (helm " + major + ", " + (major >= 4 ? "--rollback-on-failure" : "--atomic") + ")";
+            if (Cmd.dryRun) return "would install or upgrade (helm " + (v4 ? "4, --rollback-on-failure" : "3, --atomic") + ")";
             Object after = helmStatus(cfg);
             return "release " + cfg.release() + " revision " + Json.text(after, "version") + " " + Json.text(after, "info", "status");
         }
@@ -274,6 +347,7 @@ public class Deploy implements Callable<Integer> {
     }
 
     /** `helm status -o json`, or null when there is no such release. */
+    @EntryPoint
     static Object helmStatus(Config cfg) {
         List<String> a = new ArrayList<>(List.of("helm", "status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
         if (!cfg.kubeContext().isEmpty()) { a.add("--kube-context"); a.add(cfg.kubeContext()); }
@@ -282,18 +356,19 @@ public class Deploy implements Callable<Integer> {
     }
 
     // ---------------------------------------------------------------- rollout
-    static String waitRollout(Config cfg) {
-        long deadline = System.currentTimeMillis() + cfg.num("smoke.timeoutSeconds") * 1000;
-        while (true) {
-            Cmd.Result r = Cmd.check(Cmd.query(cfg.kubectl("get", "deployments,statefulsets", "-n", cfg.namespace(), "-l",
-                    "app.kubernetes.io/instance=" + cfg.release(), "-o", "json")), "kubectl get deployments,statefulsets", null);
-            List<String> pending = rolloutPending(Json.parse(r.out(), "kubectl get deployments,statefulsets"));
-            if (pending.isEmpty()) return "every Deployment and StatefulSet rolled out";
-            if (System.currentTimeMillis() > deadline)
-                throw new Failure(Exit.CHECK_FAILED, "not rolled out: " + String.join(", ", pending),
-                        "kubectl -n " + cfg.namespace() + " describe pods -l app.kubernetes.io/instance=" + cfg.release());
-            try { Thread.sleep(2000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); return "interrupted"; }
-        }
+    /** `kubectl rollout status` of the release's Deployments and StatefulSets, as shown in the plan. */
+    static String rollout(Config cfg) {
+        long secs = cfg.num("smoke.timeoutSeconds");
+        List<String> argv = cfg.kubectl("rollout", "status", "deployment,statefulset", "-n", cfg.namespace(),
+                "-l", "app.kubernetes.io/instance=" + cfg.release(), "--timeout=" + secs + "s");
+        Cmd.Result r = Cmd.change(argv, Duration.ofSeconds(secs + 30));
+        if (Cmd.dryRun) return "would wait up to " + secs + "s for every Deployment and StatefulSet";
+        if (r.ok()) return "every Deployment and StatefulSet rolled out";
+        Cmd.Result w = Cmd.query(cfg.kubectl("get", "deployments,statefulsets", "-n", cfg.namespace(), "-l",
+                "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
+        List<String> pending = w.ok() ? rolloutPending(Json.parse(w.out(), "kubectl get deployments,statefulsets")) : List.of();
+        throw new Failure(Exit.CHECK_FAILED, "not rolled out within " + secs + "s: " + (pending.isEmpty() ? r.tail() : String.join(", ", pending)),
+                "kubectl -n " + cfg.namespace() + " describe pods -l app.kubernetes.io/instance=" + cfg.release());
     }
 
     /** Workloads whose updated, ready replicas are short of spec.replicas (or whose generation is not observed yet). */
@@ -311,19 +386,73 @@ public class Deploy implements Callable<Integer> {
         return out;
     }
 
-    /** How to reach the app: NodePort on the Minikube IP, the Ingress host, or a port-forward command. */
+    /**
+     * How to reach the app, on every OS Minikube's docker driver runs on. On Linux the node's IP is
+     * routable, so a NodePort answers at `minikube ip`; on macOS and Windows it is not, and
+     * `minikube service --url` (which keeps a tunnel open while it runs) is the way. Without a
+     * NodePort: the Ingress host (with `minikube tunnel`) or a `kubectl port-forward` line.
+     */
+    @EntryPoint
     static String appUrl(Config cfg) {
         try {
             String[] svc = Smoke.service(cfg, "frontend");
             Cmd.Result r = Cmd.query(cfg.kubectl("get", "service", svc[0], "-n", cfg.namespace(), "-o", "json"));
             Object nodePort = !r.ok() ? null : Json.at(Json.parse(r.out(), "kubectl get service"), "spec", "ports", 0, "nodePort");
-            if (cfg.minikube() && nodePort != null) {
+            String forward = "kubectl " + (cfg.kubeContext().isEmpty() ? "" : "--context " + cfg.kubeContext() + " ") + "-n " + cfg.namespace()
+                    + " port-forward svc/" + svc[0] + " 3000:" + svc[1] + "  then http://127.0.0.1:3000/";
+            if (!cfg.minikube()) return forward;
+            String service = "minikube -p " + cfg.profile() + " service " + svc[0] + " -n " + cfg.namespace() + " --url";
+            if (nodePort == null) return forward;
+            boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+            if (linux) {
                 Cmd.Result ip = Cmd.query("minikube", "-p", cfg.profile(), "ip");
-                if (ip.ok()) return "http://" + ip.out().strip() + ":" + nodePort + "/";
+                if (ip.ok()) return "http://" + ip.out().strip() + ":" + nodePort + "/  (from another OS or host: " + service + ")";
             }
-            return "kubectl -n " + cfg.namespace() + " port-forward svc/" + svc[0] + " 3000:" + svc[1] + "  then http://127.0.0.1:3000/";
+            return "run `" + service + "` and open the URL it prints (it keeps a tunnel open while it runs)";
         } catch (Failure f) {
             return "(frontend Service not found: " + f.getMessage() + ")";
         }
+    }
+
+    // ---------------------------------------------------------------- uninstall
+    /**
+     * helm uninstall; the release's PersistentVolumeClaims (the database) and Secrets (its
+     * password) stay, and are listed, unless --purge deletes them too. A reinstall finds both.
+     */
+    static int uninstall(Config cfg, boolean purge) {
+        Console.heading("uninstall release " + cfg.release() + " from namespace " + cfg.namespace() + (Cmd.dryRun ? "  [dry run: nothing is changed]" : ""));
+        if (helmStatus(cfg) == null) Console.info("release " + cfg.release() + " is not installed in " + cfg.namespace() + "; nothing to uninstall");
+        else {
+            List<String> a = new ArrayList<>(List.of("helm", "uninstall", cfg.release(), "--namespace", cfg.namespace(), "--wait"));
+            if (!cfg.kubeContext().isEmpty()) { a.add("--kube-context"); a.add(cfg.kubeContext()); }
+            Cmd.check(Cmd.change(a, Duration.ofMinutes(10)), "helm uninstall", "see helm status " + cfg.release() + " -n " + cfg.namespace());
+        }
+        List<String> left = new ArrayList<>();
+        Cmd.Result r = Cmd.query(cfg.kubectl("get", "persistentvolumeclaims,secrets", "-n", cfg.namespace(), "-l",
+                "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
+        if (r.ok())
+            for (Object o : Json.items(Json.parse(r.out(), "kubectl get persistentvolumeclaims,secrets"), "items"))
+                left.add(Json.text(o, "kind").toLowerCase(java.util.Locale.ROOT) + "/" + Json.text(o, "metadata", "name"));
+        String named = existingSecretName(cfg);
+        if (named != null && !left.contains("secret/" + named)) left.add("secret/" + named);
+        left.sort(null);
+        if (left.isEmpty()) {
+            Console.info("nothing of the release is left in " + cfg.namespace());
+        } else if (purge) {
+            for (String obj : left)
+                Cmd.check(Cmd.change(cfg.kubectl("delete", obj, "-n", cfg.namespace(), "--wait=true"), Duration.ofMinutes(5)), "kubectl delete " + obj, null);
+            Console.info((Cmd.dryRun ? "would delete: " : "deleted: ") + String.join(", ", left) + " (--purge: the data is gone)");
+        } else {
+            Console.info("kept: " + String.join(", ", left) + " (the database volume and the Secret with its password; "
+                    + "a reinstall uses them again). Delete them too with: deploy --uninstall --purge");
+        }
+        return Exit.OK;
+    }
+
+    /** secret.name when a Secret of that name exists (deploy's older Secrets, or yours), else null. */
+    static String existingSecretName(Config cfg) {
+        String name = cfg.str("secret.name");
+        if (name.isEmpty()) return null;
+        return Cmd.query(cfg.kubectl("get", "secret", name, "-n", cfg.namespace(), "-o", "name")).ok() ? name : null;
     }
 }

@@ -5,6 +5,10 @@
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Creates, starts or checks the Minikube profile of taskora.yaml (idempotent); --delete removes it.
 
+// Entry points (@EntryPoint; deploy and ai-ops call only these):
+//   ensure(cfg)   brings the profile to "running as configured" (the decision table of docs/TOOLKIT.md): Outcome
+// Types: Outcome (what was done, a one-line summary).
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +40,9 @@ public class MinikubeProfile implements Callable<Integer> {
     @Override
     public Integer call() {
         Config cfg = options.load();
+        if (!cfg.minikube())
+            throw new Failure(Exit.USAGE, "target is context: there is no Minikube profile to " + (delete ? "delete" : "create or start"),
+                    "leave --target context / --context out (taskora.yaml's target: minikube), or manage that cluster with its own tools");
         if (delete) return deleteProfile(cfg);
         Console.heading("minikube profile " + cfg.profile());
         Outcome o = ensure(cfg);
@@ -46,6 +53,7 @@ public class MinikubeProfile implements Callable<Integer> {
     /** What was found, as minikube profile list -o json tells it. */
     record Profile(String name, String status, String driver, long cpus, long memoryMiB, String kubernetesVersion) {}
 
+    @EntryPoint
     record Outcome(String action, String summary) {}
 
     /** Reads `minikube profile list -o json`; a missing or empty list is no profile. */
@@ -95,12 +103,13 @@ public class MinikubeProfile implements Callable<Integer> {
     }
 
     /** Brings the profile to "running as configured"; the decision table of docs/TOOLKIT.md. */
+    @EntryPoint
     static Outcome ensure(Config cfg) {
         Profile p = find(cfg);
         String name = cfg.profile();
         Duration startTimeout = Duration.ofMinutes(15);
         if (p == null) {
-            Cmd.check(Cmd.change(startCommand(cfg), startTimeout, null, Console::detail), "minikube start", "see `minikube logs -p " + name + "`");
+            Cmd.check(Cmd.change(startCommand(cfg), startTimeout, Console::detail), "minikube start", "see `minikube logs -p " + name + "`");
             return new Outcome("created", "profile " + name + (Cmd.dryRun ? " would be created and started" : " created and started"));
         }
         List<String> bad = mismatches(p, cfg);
@@ -113,7 +122,7 @@ public class MinikubeProfile implements Callable<Integer> {
         }
         if (!bad.isEmpty()) throw mismatch(cfg, p, bad);
         // Stopped, Paused, Error...: start it with its own settings, then the addons.
-        Cmd.check(Cmd.change(List.of("minikube", "start", "-p", name), startTimeout, null, Console::detail),
+        Cmd.check(Cmd.change(List.of("minikube", "start", "-p", name), startTimeout, Console::detail),
                 "minikube start", "see `minikube logs -p " + name + "`");
         List<String> enabled = enableAddons(cfg);
         return new Outcome("started", "profile " + name + " was " + p.status().toLowerCase() + (Cmd.dryRun ? "; would be started" : "; started")

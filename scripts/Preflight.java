@@ -5,6 +5,13 @@
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Checks that the tools Taskora Deploy needs are installed and new enough, and that the host can hold the Minikube profile.
 
+// Entry points (@EntryPoint; deploy and ai-ops call only these):
+//   checks(cfg)             every check, one row each: List<Check>
+//   failedRequired(checks)  the required rows that failed
+//   print(checks)           the table with fix hints, and a one-line verdict
+//   version(text)           the first dotted version number in a tool's output
+// Types: Check (one row).
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +40,7 @@ public class Preflight implements Callable<Integer> {
     boolean json;
 
     /** One row of the report. */
+    @EntryPoint
     record Check(String name, boolean required, boolean ok, String found, String need, String hint) {}
 
     public static void main(String... args) {
@@ -47,10 +55,12 @@ public class Preflight implements Callable<Integer> {
         return failedRequired(checks).isEmpty() ? Exit.OK : Exit.CHECK_FAILED;
     }
 
+    @EntryPoint
     static List<Check> failedRequired(List<Check> checks) {
         return checks.stream().filter(c -> c.required() && !c.ok()).toList();
     }
 
+    @EntryPoint
     static void print(List<Check> checks) {
         List<List<String>> rows = new ArrayList<>();
         for (Check c : checks) {
@@ -81,6 +91,7 @@ public class Preflight implements Callable<Integer> {
     }
 
     // ---------------------------------------------------------------- the checks
+    @EntryPoint
     static List<Check> checks(Config cfg) {
         boolean onMinikube = cfg.minikube();
         List<Check> out = new ArrayList<>();
@@ -167,6 +178,7 @@ public class Preflight implements Callable<Integer> {
     private static final Pattern VERSION = Pattern.compile("(\\d+)(\\.\\d+)*");
 
     /** The first dotted version number in a tool's output (v1.34.0, 28.2.2, Client Version: v1.31). */
+    @EntryPoint
     static String version(String text) {
         if (text == null) return null;
         Matcher m = VERSION.matcher(text);

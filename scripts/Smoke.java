@@ -5,6 +5,12 @@
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Smoke-tests a deployed Taskora: pods Ready, Services with endpoints, backend health, and a real user journey through the frontend.
 
+// Entry points (@EntryPoint; deploy and ai-ops call only these):
+//   run(cfg, baseUrl)           every check, printed one line each: List<Result>
+//   service(cfg, component)     a component's Service, found by its labels: {name, port}
+//   checkUrl(option, url)       a base URL as the user gave it, refused in one line when it is not one
+// Types: Result (one check).
+
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,13 +60,16 @@ public class Smoke implements Callable<Integer> {
     public Integer call() {
         if (via != null) options.sets.add("smoke.via=" + via);
         Config cfg = options.load();
+        if (url != null) url = checkUrl("--url", url);
         List<Result> results = run(cfg, url);
         return results.stream().allMatch(Result::ok) ? Exit.OK : Exit.CHECK_FAILED;
     }
 
+    @EntryPoint
     record Result(String name, boolean ok, String detail, long millis) {}
 
     /** Runs every check, printing one line each; returns them all. */
+    @EntryPoint
     static List<Result> run(Config cfg, String baseUrl) {
         Console.heading("smoke test of release " + cfg.release() + " in namespace " + cfg.namespace());
         List<Result> results = new ArrayList<>();
@@ -115,7 +124,7 @@ public class Smoke implements Callable<Integer> {
         out.add(check("frontend /api/health", () -> expect(get(http, base + "/api/health"), 200, "\"ok\"")));
         out.add(check("frontend login page", () -> expect(get(http, base + "/login"), 200, "<")));
         out.add(check("sign up", () -> expectCookie(http, base, send(http, "POST", base + "/api/auth/signup", creds), 200, 201)));
-        out.add(check("log out", () -> expect(send(http, "POST", base + "/api/auth/logout", "{}"), 200, 204)));
+        out.add(check("log out", () -> expect(send(http, "POST", base + "/api/auth/logout", Json.write(Map.of())), 200, 204)));
         out.add(check("log in", () -> expectCookie(http, base, send(http, "POST", base + "/api/auth/login", creds), 200, 200)));
         out.add(check("who am I", () -> expect(get(http, base + "/api/auth/me"), 200, email)));
         out.add(check("create task", () -> expect(send(http, "POST", base + "/api/tasks",
@@ -192,6 +201,7 @@ public class Smoke implements Callable<Integer> {
     }
 
     /** The Service of a component, found by labels: its name and first port. */
+    @EntryPoint
     static String[] service(Config cfg, String component) {
         Cmd.Result r = Cmd.check(Cmd.query(cfg.kubectl("get", "services", "-n", cfg.namespace(), "-l",
                 "app.kubernetes.io/instance=" + cfg.release() + ",app.kubernetes.io/component=" + component, "-o", "json")),
@@ -242,6 +252,23 @@ public class Smoke implements Callable<Integer> {
         void close() {
             process.getProcess().destroy();
         }
+    }
+
+    /** An absolute http(s) URL with a host, without a trailing '/'; anything else is one clear line (exit 2). */
+    @EntryPoint
+    static String checkUrl(String option, String url) {
+        URI u;
+        try {
+            u = new URI(url.strip());
+        } catch (java.net.URISyntaxException e) {
+            u = null;
+        }
+        if (u == null || !u.isAbsolute() || !List.of("http", "https").contains(String.valueOf(u.getScheme()).toLowerCase())
+                || u.getHost() == null || u.getHost().isEmpty())
+            throw new Failure(Exit.USAGE, option + " " + url + ": not an http:// or https:// URL with a host",
+                    "e.g. " + option + " http://127.0.0.1:3000 (the frontend's base URL)");
+        String s = u.toString();
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -1,6 +1,8 @@
 // Runs external commands for the Taskora scripts (zt-exec): every command that changes something
 // is shown before it runs, and --dry-run shows it without running it. Read-only queries run even in
 // a dry run (a missing tool then answers exit 127), so a plan reflects what is really there.
+// A command's environment belongs to that command line alone (Cmd.line(argv).env(...)): nothing set
+// for docker (Minikube's docker-env) reaches kubectl or helm, and the plan shows it, copyable.
 //DEPS org.zeroturnaround:zt-exec:1.13.0
 //DEPS org.slf4j:slf4j-nop:1.7.36
 
@@ -12,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +28,6 @@ import org.zeroturnaround.exec.stream.LogOutputStream;
 final class Cmd {
     /** When true, commands that change something are printed, not run. */
     static boolean dryRun = false;
-    /** Extra environment for every command (e.g. Minikube's docker-env for docker). */
-    static final Map<String, String> env = new LinkedHashMap<>();
     /** Every command line shown or run, in order (the plan of a dry run). */
     static final List<String> log = new ArrayList<>();
 
@@ -52,49 +51,98 @@ final class Cmd {
         StringBuilder sb = new StringBuilder();
         for (String a : argv) {
             if (sb.length() > 0) sb.append(' ');
-            sb.append(a.matches("[A-Za-z0-9_./:=@%+,{}-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+            sb.append(quote(a));
         }
         return sb.toString();
     }
 
-    /** A read-only query: always runs (even in a dry run), output captured, shown with --verbose. */
-    static Result query(List<String> argv, Duration timeout) {
-        Console.detail("$ " + show(argv));
-        return execute(argv, timeout, null, null);
-    }
-
-    static Result query(String... argv) {
-        return query(List.of(argv), Duration.ofSeconds(60));
-    }
-
-    static Result query(List<String> argv) {
-        return query(argv, Duration.ofSeconds(60));
-    }
-
-    /** A command that changes something: shown, then run unless --dry-run. Output captured. */
-    static Result change(List<String> argv, Duration timeout) {
-        return change(argv, timeout, null, null);
+    static String quote(String a) {
+        return a.matches("[A-Za-z0-9_./:=@%+,{}-]+") ? a : "'" + a.replace("'", "'\\''") + "'";
     }
 
     /**
-     * Like change(), with stdin (never shown: it may hold secrets) and a line sink for live
-     * output (long steps: docker build, minikube start, helm upgrade).
+     * One command line: its argv, the environment it alone runs with, what it reads on stdin and
+     * how that is shown (a heredoc with secrets masked), a timeout and a sink for live output.
+     * `preamble` is shown before the command when its environment is not known yet (a dry run
+     * before the Minikube profile exists: `eval $(minikube -p P docker-env) &&`).
      */
-    static Result change(List<String> argv, Duration timeout, String stdin, Consumer<String> lines) {
-        String shown = show(argv) + (stdin != null ? " <<(stdin, not shown)" : "");
+    record Line(List<String> argv, Map<String, String> env, String preamble, String stdin, String stdinShown,
+                Duration timeout, Consumer<String> lines) {
+        Line env(Map<String, String> e, String preamble) { return new Line(argv, Map.copyOf(e), preamble, stdin, stdinShown, timeout, lines); }
+        Line env(Map<String, String> e) { return env(e, null); }
+        /** stdin and what the plan shows of it (secret values masked); never the text itself. */
+        Line stdin(String text, String shown) { return new Line(argv, env, preamble, text, shown, timeout, lines); }
+        Line timeout(Duration d) { return new Line(argv, env, preamble, stdin, stdinShown, d, lines); }
+        Line lines(Consumer<String> sink) { return new Line(argv, env, preamble, stdin, stdinShown, timeout, sink); }
+
+        /** As a shell line: `K=V ... argv`, then the heredoc of stdin. Copyable. */
+        String shown() {
+            StringBuilder sb = new StringBuilder();
+            if (preamble != null) sb.append(preamble).append(' ');
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet())
+                sb.append(e.getKey()).append('=').append(quote(e.getValue())).append(' ');
+            sb.append(show(argv));
+            if (stdin != null) {
+                String body = stdinShown == null ? "(not shown)\n" : stdinShown.endsWith("\n") ? stdinShown : stdinShown + "\n";
+                sb.append(" <<'EOF'\n").append(body).append("EOF");
+            }
+            return sb.toString();
+        }
+    }
+
+    static Line line(List<String> argv) {
+        return new Line(List.copyOf(argv), Map.of(), null, null, null, Duration.ofSeconds(60), null);
+    }
+
+    static Line line(String... argv) {
+        return line(List.of(argv));
+    }
+
+    /** A read-only query: always runs (even in a dry run), output captured, shown with --verbose. */
+    static Result query(Line l) {
+        Console.detail("$ " + l.shown());
+        return execute(l);
+    }
+
+    static Result query(List<String> argv, Duration timeout) {
+        return query(line(argv).timeout(timeout));
+    }
+
+    static Result query(String... argv) {
+        return query(line(argv));
+    }
+
+    static Result query(List<String> argv) {
+        return query(line(argv));
+    }
+
+    /** A command that changes something: shown, then run unless --dry-run. Output captured. */
+    static Result change(Line l) {
+        String shown = l.shown();
         log.add(shown);
         Console.info((dryRun ? Console.yellow("[dry-run] $ ") : Console.dim("$ ")) + shown);
         if (dryRun) return new Result(0, "", "", true);
-        return execute(argv, timeout, stdin, lines);
+        return execute(l);
     }
 
-    static Result execute(List<String> argv, Duration timeout, String stdin, Consumer<String> lines) {
+    static Result change(List<String> argv, Duration timeout) {
+        return change(line(argv).timeout(timeout));
+    }
+
+    /** Like change(), with a line sink for live output (long steps: docker build, minikube start, helm upgrade). */
+    static Result change(List<String> argv, Duration timeout, Consumer<String> lines) {
+        return change(line(argv).timeout(timeout).lines(lines));
+    }
+
+    static Result execute(Line l) {
+        List<String> argv = l.argv();
+        Duration timeout = l.timeout();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ProcessExecutor pe = new ProcessExecutor().command(argv).environment(env)
-                .redirectOutput(tee(out, lines)).redirectError(tee(err, lines))
+        ProcessExecutor pe = new ProcessExecutor().command(argv).environment(l.env())
+                .redirectOutput(tee(out, l.lines())).redirectError(tee(err, l.lines()))
                 .exitValueAny().destroyOnExit();
-        if (stdin != null) pe.redirectInput(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        if (l.stdin() != null) pe.redirectInput(new ByteArrayInputStream(l.stdin().getBytes(StandardCharsets.UTF_8)));
         try {
             int code = pe.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).execute().getExitValue();
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), false);
@@ -148,7 +196,7 @@ final class Cmd {
             protected void processLine(String line) { lines.accept(line); }
         };
         try {
-            return new ProcessExecutor().command(argv).environment(env).redirectOutput(sink)
+            return new ProcessExecutor().command(argv).redirectOutput(sink)
                     .redirectError(sink).destroyOnExit().start();
         } catch (IOException e) {
             throw new Failure(Exit.COMMAND_FAILED, argv.get(0) + ": not found on PATH");

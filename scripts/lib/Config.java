@@ -70,7 +70,14 @@ class Options {
         }
         if (target != null) all.add("target=" + target);
         all.addAll(sets);
-        return Config.load(Config.locate(config), all);
+        if ("minikube".equals(target) && context != null)
+            throw new Failure(Exit.USAGE, "--target minikube --context " + context + ": with target minikube the kube-context is the profile's ("
+                    + "minikube.profile); --context would be ignored", "drop --context, or use --context " + context + " alone (target context)");
+        Config cfg = Config.load(Config.locate(config), all);
+        if (cfg.minikube() && !cfg.str("context").isEmpty())
+            throw new Failure(Exit.USAGE, "target is minikube but context is '" + cfg.str("context") + "': with target minikube the kube-context is the profile's",
+                    "set context: \"\" (or --target context to deploy to " + cfg.str("context") + ")");
+        return cfg;
     }
 }
 

@@ -1,7 +1,14 @@
 // Console output shared by the Taskora scripts: colour (jansi; off when stdout is not a terminal
-// or NO_COLOR is set), step headings, aligned tables, and the exit codes every script uses.
+// or NO_COLOR is set), step headings, aligned tables, the exit codes every script uses, the error
+// handling of every command line (expected failures: one line and a hint; anything else: exit 70,
+// a bug-report line, the stack trace only with --verbose), and @EntryPoint, which marks what a step
+// script declares for other scripts (deploy, ai-ops) to call.
 //DEPS org.fusesource.jansi:jansi:2.4.3
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,9 +28,21 @@ final class Exit {
     static final int PROFILE_MISMATCH = 4;
     /** helm upgrade failed and the release was rolled back (or the failed install removed). */
     static final int ROLLED_BACK = 5;
+    /** Not a failure the scripts expect: a bug. A one-line report hint; the stack trace with --verbose. */
+    static final int UNEXPECTED = 70;
 
     private Exit() {}
 }
+
+/**
+ * Marks a step script's declared entry points: the methods and types other scripts may call
+ * (deploy, ai-ops). Everything else in a step script is its own business. StepApiTest checks that
+ * a script including a step script with //SOURCES uses only these, and that each step script's
+ * header lists them.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.METHOD, ElementType.TYPE})
+@interface EntryPoint {}
 
 /** An expected failure: one clear line (plus an optional hint), an exit code, no stack trace. */
 final class Failure extends RuntimeException {
@@ -68,13 +87,24 @@ final class Console {
                 Console.error(name, f.getMessage(), f.hint);
                 return f.exitCode;
             }
-            throw ex;
+            return unexpected(name, ex, verbose || java.util.Arrays.asList(args).contains("--verbose") || java.util.Arrays.asList(args).contains("-v"));
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             Console.error(name, ex.getMessage(), "see " + name + " --help");
             return Exit.USAGE;
         });
         return cl.execute(args);
+    }
+
+    /** A bug: one line naming it, where to report it, the stack trace only when asked for. */
+    static int unexpected(String name, Throwable ex, boolean withStackTrace) {
+        String what = ex.getClass().getName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage().lines().findFirst().orElse(""));
+        Console.error(name, "unexpected error (a bug in Taskora Deploy): " + what,
+                withStackTrace ? "please report it with the command line and this output"
+                        : "please report it with the command line and the output of the same command with --verbose (it shows the stack trace)");
+        if (withStackTrace) ex.printStackTrace(System.err);
+        System.err.flush();
+        return Exit.UNEXPECTED;
     }
 
     static String paint(Ansi.Color c, String s) {

@@ -14,8 +14,10 @@ STATE_DIR = os.environ.get("TASKORA_FAKE_STATE") or os.path.join(
 
 def record(tool, argv):
     os.makedirs(STATE_DIR, exist_ok=True)
+    # The docker-env variables a call ran with: they belong to docker's commands only.
+    env = {k: os.environ[k] for k in ("DOCKER_HOST", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY", "MINIKUBE_ACTIVE_DOCKERD") if k in os.environ}
     with open(os.path.join(STATE_DIR, "calls.jsonl"), "a") as f:
-        f.write(json.dumps({"tool": tool, "argv": argv}) + "\n")
+        f.write(json.dumps({"tool": tool, "argv": argv, "env": env}) + "\n")
 
 
 def load():

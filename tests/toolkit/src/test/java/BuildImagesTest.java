@@ -40,21 +40,21 @@ class BuildImagesTest {
     void contentHashFollowsInputsAndIgnoresDockerignoredFiles() throws Exception {
         Path app = Toolkit.fixture(tmp.resolve("app"));
         Path ctx = app.resolve("svc/a"), df = app.resolve("good.Dockerfile");
-        String h1 = BuildImages.contentHash(ctx, df, Map.of());
-        assertEquals(h1, BuildImages.contentHash(ctx, df, Map.of()), "stable");
+        String h1 = Digest.dockerBuild(ctx, df, Map.of());
+        assertEquals(h1, Digest.dockerBuild(ctx, df, Map.of()), "stable");
         Toolkit.write(ctx.resolve("node_modules/pkg/index.js"), "ignored by good.Dockerfile.dockerignore");
-        assertEquals(h1, BuildImages.contentHash(ctx, df, Map.of()), "dockerignored files do not change the tag");
-        assertNotEquals(h1, BuildImages.contentHash(ctx, df, Map.of("BASE", "x")), "build args change it");
+        assertEquals(h1, Digest.dockerBuild(ctx, df, Map.of()), "dockerignored files do not change the tag");
+        assertNotEquals(h1, Digest.dockerBuild(ctx, df, Map.of("BASE", "x")), "build args change it");
         Files.writeString(ctx.resolve("app.txt"), "changed");
-        String h2 = BuildImages.contentHash(ctx, df, Map.of());
+        String h2 = Digest.dockerBuild(ctx, df, Map.of());
         assertNotEquals(h1, h2, "a changed file changes it");
         Files.writeString(df, Files.readString(df) + "\nLABEL x=y\n");
-        assertNotEquals(h2, BuildImages.contentHash(ctx, df, Map.of()), "a changed Dockerfile changes it");
+        assertNotEquals(h2, Digest.dockerBuild(ctx, df, Map.of()), "a changed Dockerfile changes it");
     }
 
     @Test
     void dockerignoreRules() {
-        BuildImages.Ignore ig = new BuildImages.Ignore(List.of("# comment", "**/node_modules", "**/*.pyc", "/.next/", "*.md", "!README.md"));
+        Digest.DockerIgnore ig = new Digest.DockerIgnore(List.of("# comment", "**/node_modules", "**/*.pyc", "/.next/", "*.md", "!README.md"));
         assertTrue(ig.excluded("node_modules/a/b.js"), "**/ matches at the top too, as in Docker");
         assertTrue(ig.excluded("packages/x/node_modules/a.js"));
         assertTrue(ig.excluded("pkg/__pycache__/x.pyc"));
@@ -99,7 +99,7 @@ class BuildImagesTest {
     void buildsIntoTheLocalStoreThenSkipsUnchangedImages() {
         Path app = Toolkit.fixture(tmp.resolve("app"));
         Toolkit.World w = new Toolkit.World(tmp);
-        Toolkit.Run first = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--store", "local").expect(0);
+        Toolkit.Run first = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--target", "context").expect(0);
         List<String> refs = refs(first);
         assertEquals(2, refs.size(), first.out());
         assertTrue(first.out().lines().filter(l -> l.startsWith("frontend ") || l.startsWith("backend ")).allMatch(l -> l.contains(" built ") && l.contains(" ok")), first.out());
@@ -107,8 +107,8 @@ class BuildImagesTest {
             Object doc = Toolkit.json(Toolkit.docker("image", "inspect", ref).expect(0).out());
             assertEquals("10001", Json.text(doc, 0, "Config", "User"), "the image is really in the local engine");
         }
-        Toolkit.Run second = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--store", "local").expect(0);
-        assertFalse(second.out().contains("$ docker build"), "nothing rebuilt: " + second.out());
+        Toolkit.Run second = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--target", "context").expect(0);
+        assertFalse(second.out().contains("docker build -f"), "nothing rebuilt: " + second.out());
         assertTrue(second.out().contains("inputs unchanged"), second.out());
         assertEquals(refs, refs(second), "same tags for the same inputs");
         assertTrue(w.calls("minikube").isEmpty(), "--store local never asks minikube");
@@ -122,13 +122,13 @@ class BuildImagesTest {
         Path loader = tmp.resolve("load-image");
         Toolkit.write(loader, "#!/bin/sh\necho \"$1 $2\" >> " + loaded + "\n");
         assertTrue(loader.toFile().setExecutable(true));
-        String[] args = {"--config", app.resolve("taskora.yaml").toString(), "--store", "local",
+        String[] args = {"--config", app.resolve("taskora.yaml").toString(), "--target", "context",
                 "--set", "build.loadCommand=" + loader + " into {image}"};
         List<String> refs = refs(w.script("BuildImages", args).expect(0));
         List<String> expected = refs.stream().map(r -> "into " + r).toList();
         assertEquals(expected, Files.readAllLines(loaded), "each built image is loaded once, in order");
         Toolkit.Run again = w.script("BuildImages", args).expect(0);
-        assertFalse(again.out().contains("$ docker build"), again.out());
+        assertFalse(again.out().contains("docker build -f"), again.out());
         assertEquals(2 * expected.size(), Files.readAllLines(loaded).size(), "unchanged images are loaded again: the cluster may lack them");
         Files.writeString(loader, "#!/bin/sh\nexit 7\n");
         Toolkit.Run failing = w.script("BuildImages", args).expect(Exit.COMMAND_FAILED);
@@ -142,12 +142,12 @@ class BuildImagesTest {
         Path bundle = tmp.resolve("ca.pem");
         Toolkit.write(bundle, "-----BEGIN CERTIFICATE-----\n");
         String config = app.resolve("taskora.yaml").toString();
-        Toolkit.Run r = w.script("BuildImages", "--config", config, "--store", "local", "--dry-run",
+        Toolkit.Run r = w.script("BuildImages", "--config", config, "--target", "context", "--dry-run",
                 "--set", "build.secrets.ca-bundle=" + bundle).expect(0);
-        assertEquals(2, r.out().lines().filter(l -> l.contains("$ docker build") && l.contains("--secret id=ca-bundle,src=" + bundle)).count(), r.out());
-        Toolkit.Run plain = w.script("BuildImages", "--config", config, "--store", "local", "--dry-run").expect(0);
+        assertEquals(2, r.out().lines().filter(l -> l.contains("docker build -f") && l.contains("--secret id=ca-bundle,src=" + bundle)).count(), r.out());
+        Toolkit.Run plain = w.script("BuildImages", "--config", config, "--target", "context", "--dry-run").expect(0);
         assertEquals(refsOf(plain), refsOf(r), "a build secret is not part of the tag");
-        Toolkit.Run missing = w.script("BuildImages", "--config", config, "--store", "local", "--dry-run",
+        Toolkit.Run missing = w.script("BuildImages", "--config", config, "--target", "context", "--dry-run",
                 "--set", "build.secrets.ca-bundle=" + tmp.resolve("absent.pem")).expect(Exit.USAGE);
         assertTrue(missing.err().contains("build.secrets.ca-bundle: ") && missing.err().contains("is not a file"), missing.err());
     }
@@ -183,7 +183,7 @@ class BuildImagesTest {
     void imagesThatFailTheChecksFailTheRun() {
         Path app = Toolkit.fixture(tmp.resolve("app"));
         Toolkit.World w = new Toolkit.World(tmp);
-        Toolkit.Run r = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--store", "local",
+        Toolkit.Run r = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--target", "context",
                 "--set", "services.frontend.dockerfile=root.Dockerfile", "--set", "services.backend.dockerfile=secret.Dockerfile")
                 .expect(Exit.CHECK_FAILED);
         refs(r);
@@ -200,7 +200,7 @@ class BuildImagesTest {
         new java.util.Random(1).nextBytes(big);
         try { Files.write(app.resolve("svc/a/blob.bin"), big); } catch (java.io.IOException e) { throw new RuntimeException(e); }
         Toolkit.World w = new Toolkit.World(tmp);
-        Toolkit.Run r = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--store", "local",
+        Toolkit.Run r = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--target", "context",
                 "--only", "frontend", "--set", "services.frontend.sizeBudgetMiB=1").expect(Exit.CHECK_FAILED);
         refs(r);
         assertTrue(r.out().contains("over the budget of 1.0 MiB"), r.out());
@@ -210,10 +210,10 @@ class BuildImagesTest {
     void dryRunComputesTagsButBuildsNothing() {
         Path app = Toolkit.fixture(tmp.resolve("app"));
         Toolkit.World w = new Toolkit.World(tmp);
-        Toolkit.Run r = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--store", "local", "--dry-run").expect(0);
+        Toolkit.Run r = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--target", "context", "--dry-run").expect(0);
         List<String> refs = refs(r);
         assertEquals(2, refs.size(), r.out());
-        assertTrue(r.out().contains("[dry-run] $ docker build -f "), r.out());
+        assertTrue(r.out().contains("[dry-run] $ DOCKER_BUILDKIT=1 docker build -f "), r.out());
         for (String ref : refs) assertTrue(Toolkit.docker("image", "inspect", ref).exit() != 0, ref + " must not exist after a dry run");
     }
 
@@ -221,7 +221,7 @@ class BuildImagesTest {
     void badInputIsNamed() {
         Path app = Toolkit.fixture(tmp.resolve("app"));
         Toolkit.World w = new Toolkit.World(tmp);
-        Toolkit.Run r = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--store", "local",
+        Toolkit.Run r = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--target", "context",
                 "--set", "services.frontend.context=svc/missing").expect(Exit.USAGE);
         assertTrue(r.err().contains("services.frontend.context: ") && r.err().contains("is not a directory"), r.err());
         Toolkit.Run only = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--only", "nosuch").expect(Exit.USAGE);
@@ -237,7 +237,7 @@ class BuildImagesTest {
                 + "postgresql:\n  repository: my/postgres\n  tag: '15'\n");
         Files.writeString(app.resolve("good.Dockerfile"), Files.readString(app.resolve("good.Dockerfile")) + "\nARG GREETING\nLABEL greeting=$GREETING\n");
         Toolkit.World w = new Toolkit.World(tmp);
-        Toolkit.Run r = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--store", "local",
+        Toolkit.Run r = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--target", "context",
                 "--only", "frontend", "--set", "build.buildArgsFile=args.yaml").expect(0);
         String ref = refs(r).get(0);
         assertTrue(r.out().contains("--build-arg GREETING=hello"), r.out());

@@ -39,15 +39,19 @@ class DeployTest {
         return r;
     }
 
-    static List<BuildImages.Built> builtImages() {
-        return List.of(new BuildImages.Built("frontend", "frontend", "taskora/frontend", "sha-aaa", "built", 1, 1, List.of()),
-                new BuildImages.Built("mcp-server", "mcpServer", "taskora/mcp-server", "sha-bbb", "built", 1, 1, List.of()));
+    static List<BuildImages.Image> builtImages() {
+        return List.of(new BuildImages.Image("frontend", "frontend", "taskora/frontend", "sha-aaa", Path.of("."), Path.of("x"), Map.of()),
+                new BuildImages.Image("mcp-server", "mcpServer", "taskora/mcp-server", "sha-bbb", Path.of("."), Path.of("x"), Map.of()));
+    }
+
+    static List<String> helmArgs(Config cfg, List<BuildImages.Image> images, int major) {
+        return Deploy.release(cfg, images, "taskora-secrets", major).args();
     }
 
     @Test
     void helmCommandLineCarriesValuesImagesSecretAndAtomicity() {
         Config cfg = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of("chart.values.postgresql.persistence.size=2Gi"));
-        List<String> a = Deploy.helmArgs(cfg, builtImages(), 3);
+        List<String> a = helmArgs(cfg, builtImages(), 3);
         String line = String.join(" ", a);
         assertTrue(line.startsWith("helm upgrade --install taskora " + Toolkit.REPO.resolve("charts/taskora") + " --namespace taskora --kube-context taskora -f "
                 + Toolkit.REPO.resolve("charts/taskora/values-dev.yaml")), line);
@@ -55,13 +59,13 @@ class DeployTest {
         assertTrue(line.contains("--set existingSecret=taskora-secrets"), line);
         assertTrue(line.contains("--set postgresql.persistence.size=2Gi"), line);
         assertTrue(line.endsWith("--wait --timeout 10m --atomic"), line);
-        assertTrue(String.join(" ", Deploy.helmArgs(cfg, builtImages(), 4)).endsWith("--rollback-on-failure"), "Helm 4 renamed --atomic");
+        assertTrue(String.join(" ", helmArgs(cfg, builtImages(), 4)).endsWith("--rollback-on-failure"), "Helm 4 renamed --atomic");
         Config standIns = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of("build.buildArgsFile=dockerfiles/stand-in/build-args.yaml"));
-        String si = String.join(" ", Deploy.helmArgs(standIns, builtImages(), 3));
+        String si = String.join(" ", helmArgs(standIns, builtImages(), 3));
         assertTrue(si.contains("--set postgresql.image.repository=taskora-stand-in/postgres --set postgresql.image.tag=15-bookworm"),
                 "the stand-in file's postgresql entry names the database image: " + si);
         Config prod = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of("environment=prod", "target=context", "context=kind-x"));
-        String p = String.join(" ", Deploy.helmArgs(prod, builtImages(), 3));
+        String p = String.join(" ", helmArgs(prod, builtImages(), 3));
         assertTrue(p.contains("--kube-context kind-x -f " + Toolkit.REPO.resolve("charts/taskora/values-prod.yaml")), p);
     }
 
@@ -71,7 +75,7 @@ class DeployTest {
         Path chart = Toolkit.REPO.resolve("charts/taskora/Chart.yaml");
         assertTrue(Files.isRegularFile(chart), "the chart is part of the repo: " + chart);
         Config cfg = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of());
-        List<String> a = new ArrayList<>(Deploy.helmArgs(cfg, builtImages(), 3));
+        List<String> a = new ArrayList<>(helmArgs(cfg, builtImages(), 3));
         // upgrade --install ... --wait --timeout T --atomic  ->  template ... (same chart, values and --set)
         a.set(1, "template");
         a.remove(2);
@@ -89,19 +93,21 @@ class DeployTest {
                 "the labels smoke and deploy find objects by");
     }
 
+    /** One generator: without an existing secret.name Secret, deploy makes none and the chart's (lookup, keep) does. */
     @Test
-    void secretManifestHasTheFourKeysWithRandomValues() {
-        Config cfg = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of());
-        Object a = Toolkit.json(Deploy.secretManifest(cfg)), b = Toolkit.json(Deploy.secretManifest(cfg));
-        assertEquals("taskora-secrets", Json.text(a, "metadata", "name"));
-        assertEquals("taskora", Json.text(a, "metadata", "labels", "app.kubernetes.io/instance"));
-        Map<?, ?> data = (Map<?, ?>) Json.at(a, "data");
-        assertEquals(List.of("database-password", "jwt-secret", "mcp-service-token", "llm-api-key"), new ArrayList<>(data.keySet().stream().map(String::valueOf).toList()));
-        for (Object k : data.keySet()) {
-            String v = new String(Base64.getDecoder().decode(String.valueOf(data.get(k))));
-            assertTrue(v.length() >= 40, k + " is long and random: " + v);
-            assertNotEquals(Json.text(a, "data", k), Json.text(b, "data", k), "a new value each time");
-        }
+    void theChartGeneratesTheSecretAndAnLlmKeyGoesOnStdinMasked() {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = deploy(w, app, Map.of("TASKORA_LLM_API_KEY", "sk-test-very-secret-value-0123456789"), "--skip-smoke").expect(0);
+        assertTrue(w.calls("kubectl").stream().noneMatch(c -> c.contains("create -n") || c.contains("secret generic")), "deploy creates no Secret: " + w.calls("kubectl"));
+        String up = w.calls("helm").stream().filter(c -> c.startsWith("helm upgrade")).findFirst().orElseThrow();
+        assertFalse(up.contains("existingSecret"), "the chart's generated Secret is used: " + up);
+        assertFalse(r.all().contains("sk-test-very-secret-value"), "the key is never printed:\n" + r.all());
+        assertFalse(up.contains("sk-test"), "nor on the command line");
+        assertTrue(r.out().contains(" -f - --wait") && r.out().contains(" <<'EOF'\n{\"llm\":{\"apiKey\":\"<masked: $TASKORA_LLM_API_KEY>\"}}\nEOF\n"),
+                "stdin shown as a masked heredoc:\n" + r.out());
+        assertEquals("sk-test-very-secret-value-0123456789", Json.text(w.stateJson(), "releases", "tiny-ns/tiny", "history", 0, "stdinValues", "llm", "apiKey"));
+        assertTrue(r.out().contains("the chart generates the Secret once and keeps it"), r.out());
     }
 
     @Test
@@ -121,32 +127,41 @@ class DeployTest {
         Toolkit.World w = new Toolkit.World(tmp);
         Toolkit.Run r = deploy(w, app, Map.of()).expect(0);
         List<String> changes = w.allCalls().stream().filter(c -> c.startsWith("minikube start") || c.startsWith("kubectl --context tiny create")
-                || c.startsWith("helm upgrade") || c.startsWith("kubectl --context tiny port-forward")).toList();
+                || c.startsWith("helm upgrade") || c.startsWith("kubectl --context tiny rollout") || c.startsWith("kubectl --context tiny port-forward")).toList();
         assertEquals(6, changes.size(), changes.toString());
         assertTrue(changes.get(0).startsWith("minikube start -p tiny"));
         assertEquals("kubectl --context tiny create namespace tiny-ns", changes.get(1));
-        assertEquals("kubectl --context tiny create -n tiny-ns -f -", changes.get(2));
-        assertTrue(changes.get(3).startsWith("helm upgrade --install tiny " + app.resolve("chart")), changes.get(3));
+        assertTrue(changes.get(2).startsWith("helm upgrade --install tiny " + app.resolve("chart")), changes.get(2));
+        assertEquals("kubectl --context tiny rollout status deployment,statefulset -n tiny-ns -l app.kubernetes.io/instance=tiny --timeout=6s", changes.get(3));
         assertTrue(changes.get(4).contains("port-forward -n tiny-ns --address 127.0.0.1 svc/tiny-backend :8000"), changes.get(4));
         assertTrue(changes.get(5).contains("svc/tiny-frontend :3000"), changes.get(5));
-        String helm = changes.get(3);
+        String helm = changes.get(2);
         Matcher tag = Pattern.compile("frontend.image.tag=(sha-[0-9a-f]{12})").matcher(helm);
         assertTrue(tag.find(), helm);
         assertTrue(r.out().contains("taskora-test/frontend:" + tag.group(1)), "helm gets the tag build-images made");
         assertTrue(Toolkit.docker("image", "inspect", "taskora-test/frontend:" + tag.group(1)).exit() == 0, "the image exists in the store");
-        for (String step : List.of("preflight", "minikube profile", "build images", "secrets", "helm upgrade --install", "rollout", "smoke", "total"))
+        for (String step : List.of("preflight", "checks", "minikube profile", "build images", "secrets", "helm upgrade --install", "rollout", "smoke", "total"))
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(step + " ")), "summary row " + step + ":\n" + r.out());
         assertTrue(r.out().contains("Taskora is up: "), r.out());
         assertTrue(r.out().contains("smoke: 14 passed, 0 failed"), r.out());
+        // Minikube's docker-env belongs to docker's command lines only (issue 14.2).
+        for (String line : Toolkit.read(w.state.resolve("calls.jsonl")).split("\n")) {
+            if (line.isBlank()) continue;
+            Object call = Toolkit.json(line);
+            if (List.of("kubectl", "helm").contains(Json.text(call, "tool")))
+                assertEquals("{}", Json.write(Json.at(call, "env")), "no docker-env leaks into " + line);
+        }
+        assertTrue(r.out().contains("DOCKER_BUILDKIT=1 DOCKER_HOST=unix:///var/run/docker.sock MINIKUBE_ACTIVE_DOCKERD=tiny docker build -f "),
+                "the plan shows the environment docker builds run with:\n" + r.out());
 
         int before = w.allCalls().size();
         Toolkit.Run again = deploy(w, app, Map.of(), "--skip-smoke").expect(0);
         List<String> later = w.allCalls().subList(before, w.allCalls().size());
         assertTrue(later.stream().noneMatch(c -> c.startsWith("helm upgrade") || c.startsWith("minikube start") || c.contains(" create ")),
                 "a second run with nothing changed changes nothing: " + later);
-        assertFalse(again.out().contains("$ docker build"), again.out());
+        assertFalse(again.out().contains("docker build -f"), again.out());
         assertTrue(again.out().contains("is up to date; helm not run"), again.out());
-        assertTrue(again.out().contains("Secret tiny-secrets exists; kept as it is"), again.out());
+        assertTrue(again.out().contains("the chart generates the Secret once and keeps it"), again.out());
     }
 
     @Test
@@ -170,6 +185,8 @@ class DeployTest {
         Toolkit.Run r = deploy(w, app, Map.of(), "--skip-smoke").expect(Exit.CHECK_FAILED);
         assertTrue(r.err().contains("lacks key(s) database-password, mcp-service-token, llm-api-key; it is never overwritten"), r.err());
         assertTrue(w.calls("helm").stream().noneMatch(c -> c.startsWith("helm upgrade")));
+        assertTrue(w.calls("minikube").stream().noneMatch(c -> c.startsWith("minikube start")) && !r.out().contains("docker build -f"),
+                "caught in the checks, before anything changes: " + w.allCalls());
     }
 
     @Test
@@ -207,12 +224,13 @@ class DeployTest {
         Toolkit.World w = new Toolkit.World(tmp);
         Toolkit.Run r = deploy(w, app, Map.of(), "--dry-run").expect(0);
         String out = r.out();
-        int start = out.indexOf("[dry-run] $ minikube start -p tiny"), build = out.indexOf("[dry-run] $ docker build"),
+        int start = out.indexOf("[dry-run] $ minikube start -p tiny"),
+                build = out.indexOf("[dry-run] $ eval $(minikube -p tiny docker-env) && DOCKER_BUILDKIT=1 docker build"),
                 ns = out.indexOf("[dry-run] $ kubectl --context tiny create namespace tiny-ns"),
-                secret = out.indexOf("[dry-run] $ kubectl --context tiny create -n tiny-ns -f -"),
-                helm = out.indexOf("[dry-run] $ helm upgrade --install tiny");
-        assertTrue(start >= 0 && start < build && build < ns && ns < secret && secret < helm, "ordered plan:\n" + out);
-        assertTrue(out.contains("dry run: 6 command(s) planned, none run"), out);
+                helm = out.indexOf("[dry-run] $ helm upgrade --install tiny"),
+                rollout = out.indexOf("[dry-run] $ kubectl --context tiny rollout status deployment,statefulset -n tiny-ns -l app.kubernetes.io/instance=tiny");
+        assertTrue(start >= 0 && start < build && build < ns && ns < helm && helm < rollout, "ordered, copyable plan:\n" + out);
+        assertTrue(out.contains("dry run: 6 command(s) planned, none run; every check passed"), out);
         assertTrue(w.allCalls().stream().noneMatch(c -> c.startsWith("minikube start") || c.contains(" create ") || c.startsWith("helm upgrade")),
                 w.allCalls().toString());
         for (String ref : images) assertTrue(Toolkit.docker("image", "inspect", ref).exit() != 0, "no image built: " + ref);

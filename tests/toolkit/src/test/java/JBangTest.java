@@ -65,18 +65,20 @@ class JBangTest {
         Map<String, String> env = new HashMap<>();
         env.put("PATH", bin + ":" + javaHome.resolve("bin"));
         env.put("JAVA_HOME", javaHome.toString());
-        Toolkit.Run r = jbang(env, "deploy@taskora", "--dry-run").expect(0);
+        // Issue 9: the dry run exits with the code the real run would stop with, and says where.
+        Toolkit.Run r = jbang(env, "deploy@taskora", "--dry-run").expect(Exit.CHECK_FAILED);
         String out = r.out();
         int pre = out.indexOf("==> preflight"), mk = out.indexOf("[dry-run] $ minikube start -p taskora --driver=docker --cpus=4 --memory=8192mb"),
-                fe = out.indexOf("[dry-run] $ docker build -f " + Toolkit.REPO.resolve("dockerfiles/frontend.Dockerfile")),
-                mcp = out.indexOf("[dry-run] $ docker build -f " + Toolkit.REPO.resolve("dockerfiles/mcp-server.Dockerfile")),
-                sec = out.indexOf("[dry-run] $ kubectl --context taskora create -n taskora -f -"),
+                fe = out.indexOf("[dry-run] $ eval $(minikube -p taskora docker-env) && DOCKER_BUILDKIT=1 docker build -f " + Toolkit.REPO.resolve("dockerfiles/frontend.Dockerfile")),
+                mcp = out.indexOf("[dry-run] $ eval $(minikube -p taskora docker-env) && DOCKER_BUILDKIT=1 docker build -f " + Toolkit.REPO.resolve("dockerfiles/mcp-server.Dockerfile")),
                 helm = out.indexOf("[dry-run] $ helm upgrade --install taskora " + Toolkit.REPO.resolve("charts/taskora")),
+                rollout = out.indexOf("[dry-run] $ kubectl --context taskora rollout status"),
                 smoke = out.indexOf("==> smoke");
-        assertTrue(pre >= 0 && pre < mk && mk < fe && fe < mcp && mcp < sec && sec < helm && helm < smoke, "ordered plan:\n" + out);
+        assertTrue(pre >= 0 && pre < mk && mk < fe && fe < mcp && mcp < helm && helm < rollout && rollout < smoke, "ordered plan:\n" + out);
         assertTrue(out.contains("-f " + Toolkit.REPO.resolve("charts/taskora/values-dev.yaml")), out);
-        assertTrue(out.contains("--set existingSecret=taskora-secrets") && out.contains("--atomic"), out);
-        assertTrue(out.contains("would stop here: docker, minikube, helm"), "preflight failures are reported, not fatal, in a dry run:\n" + out);
+        assertTrue(out.contains("--atomic"), out);
+        assertTrue(out.contains("the real run would stop at preflight"), out);
+        assertTrue(r.err().contains("deploy: error: dry run: the real run would stop at preflight: preflight failed: docker, minikube, helm"), r.err());
     }
 
     /** With JBang's own home: `jbang catalog add --name taskora FILE`, then the alias from any directory. */
