@@ -228,14 +228,15 @@ spec:
       {{- include "taskora.selectorLabels" . | nindent 6 }}
 {{- end -}}
 
-{{/* The egress rule towards the database: the built-in PostgreSQL pods, or externalDatabase.egressTo. */}}
+{{/* The egress rule towards the database: the built-in PostgreSQL pods on postgresql.containerPort,
+     or externalDatabase.egressCIDR on externalDatabase.port. */}}
 {{- define "taskora.databaseEgress" -}}
 {{- if .Values.postgresql.enabled }}
 - to:
     {{- include "taskora.peer" (dict "root" . "component" "postgresql") | nindent 4 }}
   ports:
     - protocol: TCP
-      port: 5432
+      port: {{ .Values.postgresql.containerPort }}
 {{- else }}
 - to:
     - ipBlock:
@@ -257,7 +258,7 @@ metadata:
   name: {{ include "taskora.fullname" $root }}-test-{{ .name }}
   namespace: {{ $root.Release.Namespace }}
   labels:
-    {{- include "taskora.labels" $c | nindent 4 }}
+    {{- include "taskora.podLabels" (dict "root" $root "component" "helm-test" "values" dict) | nindent 4 }}
   annotations:
     helm.sh/hook: test
     helm.sh/hook-delete-policy: before-hook-creation
@@ -282,9 +283,11 @@ spec:
         requests:
           cpu: 10m
           memory: 32Mi
+          ephemeral-storage: 16Mi
         limits:
           cpu: 200m
           memory: 128Mi
+          ephemeral-storage: 64Mi
 {{- end -}}
 
 {{/*
@@ -307,4 +310,78 @@ cluster when there are (lookup), else new random ones, plus llm.apiKey when give
 {{- range $k, $v := get .Values "__generatedSecretData" }}
 {{ $k }}: {{ $v | quote }}
 {{- end }}
+{{- end -}}
+
+{{/*
+A pod template's labels: the selector labels, part-of and managed-by, commonLabels and the
+component's podLabels. Never the chart or app version: a chart-only release must leave the pod
+templates as they are, or every release restarts every pod (PostgreSQL included).
+taskora.podLabels (dict "root" $ "component" "backend" "values" .Values.backend)
+*/}}
+{{- define "taskora.podLabels" -}}
+{{- $labels := dict "app.kubernetes.io/part-of" "taskora" "app.kubernetes.io/managed-by" .root.Release.Service -}}
+{{- $labels = mergeOverwrite $labels (deepCopy (.root.Values.commonLabels | default dict)) (deepCopy (.values.podLabels | default dict)) -}}
+{{- $labels = mergeOverwrite $labels (include "taskora.selectorLabels" . | fromYaml) -}}
+{{- toYaml $labels -}}
+{{- end -}}
+
+{{/*
+A checksum of a ConfigMap's data only (its labels carry the chart version, which must not roll
+the pods): taskora.configChecksum (dict "root" $ "template" "/backend/configmap.yaml")
+*/}}
+{{- define "taskora.configChecksum" -}}
+{{- (include (print .root.Template.BasePath .template) .root | fromYaml).data | toYaml | sha256sum -}}
+{{- end -}}
+
+{{/*
+A pod's placement: nodeSelector, tolerations, affinity and topologySpreadConstraints (each
+constraint without a labelSelector gets the component's selector labels).
+taskora.scheduling (dict "root" $ "component" "backend" "values" .Values.backend)
+*/}}
+{{- define "taskora.scheduling" -}}
+{{- $v := .values -}}
+{{- with $v.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $v.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $v.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- if $v.topologySpreadConstraints }}
+{{- $selector := dict "matchLabels" (include "taskora.selectorLabels" . | fromYaml) }}
+{{- $constraints := list }}
+{{- range $v.topologySpreadConstraints }}
+{{- $constraints = append $constraints (merge (deepCopy .) (dict "labelSelector" $selector)) }}
+{{- end }}
+topologySpreadConstraints:
+  {{- toYaml $constraints | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The port the backend's LLM egress rule opens: networkPolicy.llmEgressPort, or else the port of
+llm.baseUrl (its explicit port, else 443 for https and 80 for http), so that an
+OpenAI-compatible server on another port (a local model server) is reachable.
+*/}}
+{{- define "taskora.llmPort" -}}
+{{- if .Values.networkPolicy.llmEgressPort -}}
+{{- .Values.networkPolicy.llmEgressPort -}}
+{{- else -}}
+{{- $u := urlParse .Values.llm.baseUrl -}}
+{{- $port := regexFind ":[0-9]+$" $u.host | trimPrefix ":" -}}
+{{- if $port -}}
+{{- $port -}}
+{{- else if eq $u.scheme "http" -}}
+80
+{{- else if eq $u.scheme "https" -}}
+443
+{{- else -}}
+{{- fail (printf "llm.baseUrl %q: use an http:// or https:// URL (or set networkPolicy.llmEgressPort)" .Values.llm.baseUrl) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
