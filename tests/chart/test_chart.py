@@ -4,8 +4,11 @@ Run by tests/chart/run (which sets HELM to the pinned helm); also `pytest tests/
 helm 3 on PATH.
 """
 import base64
+import fnmatch
+import json
 import os
 import pathlib
+import shutil
 import subprocess
 
 import pytest
@@ -201,7 +204,9 @@ def test_postgresql_runs_read_only_as_999_with_writable_dirs(dev):
 
 
 def test_probes_on_contract_paths(prod):
-    paths = {"frontend": ("/api/health", "/api/health", "/api/health"),
+    # The frontend's readiness (/api/ready: the backend answers) is not its liveness (/api/health:
+    # the server itself), so a backend outage takes it out of the Service without restarting it.
+    paths = {"frontend": ("/api/health", "/api/health", "/api/ready"),
              "backend": ("/healthz", "/healthz", "/readyz"),
              "mcp-server": ("/healthz", "/healthz", "/readyz")}
     for comp, (startup, live, ready) in paths.items():
@@ -212,6 +217,21 @@ def test_probes_on_contract_paths(prod):
     pg = containers(prod.get("StatefulSet", "postgresql"))[0]
     for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
         assert pg[probe]["exec"]["command"][0] == "pg_isready"
+    for o in prod.kind("Deployment") + prod.kind("StatefulSet"):
+        c = containers(o)[0]
+        assert c["livenessProbe"] != c["readinessProbe"], o["metadata"]["name"]
+
+
+def test_probe_timings_come_from_values():
+    objs = render("values-dev.yaml", sets=["frontend.readinessProbe.periodSeconds=7", "backend.livenessProbe.failureThreshold=9",
+                                           "mcpServer.startupProbe.timeoutSeconds=4", "postgresql.livenessProbe.periodSeconds=30"])
+    assert containers(objs.get("Deployment", "frontend"))[0]["readinessProbe"]["periodSeconds"] == 7
+    assert containers(objs.get("Deployment", "backend"))[0]["livenessProbe"]["failureThreshold"] == 9
+    assert containers(objs.get("Deployment", "mcp-server"))[0]["startupProbe"]["timeoutSeconds"] == 4
+    pg = containers(objs.get("StatefulSet", "postgresql"))[0]
+    assert pg["livenessProbe"]["periodSeconds"] == 30 and pg["livenessProbe"]["exec"]["command"][0] == "pg_isready"
+    # the paths stay the contract's
+    assert containers(objs.get("Deployment", "frontend"))[0]["readinessProbe"]["httpGet"]["path"] == "/api/ready"
 
 
 def test_resources_fit_a_4_cpu_8_gib_minikube_with_room_to_spare(prod):
@@ -376,14 +396,14 @@ def test_migrations_hook_job(dev):
 # --- replicas, PDB, HPA, Services, Ingress ------------------------------------------------
 
 def test_prod_replicas_rolling_update_and_pdbs(prod):
-    for comp in ("frontend", "backend"):
+    for comp in ("frontend", "backend", "mcp-server"):
         dep = prod.get("Deployment", comp)
         assert dep["spec"]["replicas"] == 2
         assert dep["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
         pdb = prod.get("PodDisruptionBudget", comp)
         assert pdb["spec"]["minAvailable"] == 1
         assert pdb["spec"]["selector"]["matchLabels"] == dep["spec"]["selector"]["matchLabels"]
-    assert {labels(p)["app.kubernetes.io/component"] for p in prod.kind("PodDisruptionBudget")} == {"frontend", "backend"}
+    assert {labels(p)["app.kubernetes.io/component"] for p in prod.kind("PodDisruptionBudget")} == {"frontend", "backend", "mcp-server"}
     assert not prod.kind("HorizontalPodAutoscaler")
 
 
@@ -601,3 +621,215 @@ def test_names_with_the_deploy_release_name():
     assert objs.get("ConfigMap", "frontend")["data"]["BACKEND_URL"] == "http://taskora-backend:8000"
     assert objs.get("Secret")["metadata"]["name"] == "taskora"
     assert all(len(o["metadata"]["name"]) <= 63 for o in objs)
+
+
+# --- the values schema -------------------------------------------------------------------
+
+@pytest.mark.parametrize("sets, message", [
+    (["frontend.replicas=3"], "additional properties 'replicas' not allowed"),
+    (["replicaCount=2"], "additional properties 'replicaCount' not allowed"),
+    (["backend.image.pullPolicy=Sometimes"], "value must be one of 'Always', 'IfNotPresent', 'Never'"),
+    (["mcpServer.image.pullpolicy=Always"], "additional properties 'pullpolicy' not allowed"),
+    (["frontend.service.type=Nodeport"], "value must be one of 'ClusterIP', 'NodePort', 'LoadBalancer'"),
+    (["appEnv=prod"], "value must be one of 'development', 'production'"),
+    (["llm.agentBackend=gpt"], "value must be one of 'offline', 'openai'"),
+    (["backend.livenessProbe.periodSecond=5"], "additional properties 'periodSecond' not allowed"),
+    (["postgresql.persistence.sise=1Gi"], "additional properties 'sise' not allowed"),
+    (["frontend.resources.limits.memroy=1Gi"], "additional properties 'memroy' not allowed"),
+    (["frontend.replicaCount=-1"], "minimum"),
+    (["frontend.service.nodePort=80"], "/frontend/service/nodePort"),
+    (["postgresql.containerPort=70000"], "maximum"),
+    (["frontend.image.digest=sha256:abc"], "/frontend/image/digest"),
+    (["podSecurityContext.runAsUser=0"], "minimum"),
+])
+def test_the_schema_refuses_typos_and_bad_values(sets, message):
+    err = render_error("values-prod.yaml", sets=sets)
+    assert "values don't meet the specifications of the schema" in err and message in err, err
+    # helm lint refuses them too, before anything is installed
+    cmd = [HELM, "lint", "--strict", str(CHART), "-f", str(CHART / "values-prod.yaml")]
+    for s in sets:
+        cmd += ["--set", s]
+    lint = subprocess.run(cmd, capture_output=True, text=True)
+    assert lint.returncode != 0 and message in lint.stdout + lint.stderr, lint.stdout
+
+
+def test_the_schema_accepts_what_the_docs_show(tmp_path):
+    values = tmp_path / "ok.yaml"
+    values.write_text(yaml.safe_dump({
+        "commonLabels": {"team": "todo"},
+        "frontend": {"service": {"type": "NodePort", "nodePort": 30080}, "podLabels": {"tier": "web"},
+                     "resources": {"limits": {"cpu": 2}}},
+        "backend": {"image": {"digest": "sha256:" + "a" * 64, "pullPolicy": "Always"}},
+        "llm": {"agentBackend": "openai", "baseUrl": "http://10.0.0.5:11434/v1"},
+        "ingress": {"annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "1m"}},
+        "postgresql": {"affinity": {"nodeAffinity": {}}},
+    }))
+    helm_template("values-prod.yaml", str(values))
+
+
+def test_every_object_of_the_schema_is_closed_or_declared_open():
+    schema = json.loads((CHART / "values.schema.json").read_text())
+    rules = yaml.safe_load((ROOT / "tests/chart/schema-rules.yaml").read_text())
+
+    def objects(node, path=""):
+        if node.get("type") == "object":
+            yield path, node
+        for k, child in (node.get("properties") or {}).items():
+            yield from objects(child, f"{path}.{k}" if path else k)
+
+    found = list(objects(schema))
+    assert len(found) > 50
+    for path, node in found:
+        if node.get("additionalProperties") is False:
+            continue
+        assert any(fnmatch.fnmatchcase(path, pat) for pat in rules["open"]), f"{path} is neither closed nor listed as open"
+
+
+# --- pod templates stay the same across chart-only releases --------------------------------
+
+CHART_VERSION_LABELS = ("helm.sh/chart", "app.kubernetes.io/version")
+TEMPLATE_KINDS = ("Deployment", "StatefulSet", "Job")
+
+
+def test_pod_templates_and_selectors_carry_no_chart_version(prod, dev):
+    for objs in (prod, dev):
+        for o in objs.kind("Deployment") + objs.kind("StatefulSet") + objs.kind("Job") + objs.kind("Pod"):
+            meta = o["metadata"] if o["kind"] == "Pod" else o["spec"]["template"]["metadata"]
+            for label in CHART_VERSION_LABELS:
+                assert label not in meta["labels"], f"{o['metadata']['name']}: pod labels carry {label}"
+            selector = (o["spec"].get("selector") or {}).get("matchLabels") or {}
+            assert not set(selector) & set(CHART_VERSION_LABELS), o["metadata"]["name"]
+            spread = pod_spec(o).get("topologySpreadConstraints") or []
+            for c in spread:
+                assert not set(c["labelSelector"]["matchLabels"]) & set(CHART_VERSION_LABELS)
+        # the objects themselves keep them (for people and tools that read the release)
+        assert labels(objs.get("StatefulSet", "postgresql"))["helm.sh/chart"].startswith("taskora-")
+
+
+def test_a_chart_version_only_release_leaves_every_pod_template_unchanged(tmp_path):
+    copy = tmp_path / "taskora"
+    shutil.copytree(CHART, copy)
+    chart_yaml = copy / "Chart.yaml"
+    text = chart_yaml.read_text()
+    old = yaml.safe_load(text)["version"]
+    chart_yaml.write_text(text.replace(f"version: {old}", f"version: {old}-next.1", 1))
+    sets = ["existingSecret=taskora-secrets"]  # as deploy installs (a generated Secret is random per render)
+
+    def templates(chart):
+        cmd = [HELM, "template", RELEASE, str(chart), "--namespace", NAMESPACE, "--kube-version", K8S_VERSION,
+               "-f", str(chart / "values-prod.yaml"), "--set", sets[0]]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        objs = [d for d in yaml.safe_load_all(proc.stdout) if d]
+        return {(o["kind"], o["metadata"]["name"]): o["spec"]["template"] for o in objs if o["kind"] in TEMPLATE_KINDS}, objs
+
+    before, objs_before = templates(CHART)
+    after, objs_after = templates(copy)
+    assert {k for k, _ in before} >= {"Deployment", "StatefulSet", "Job"}
+    assert before == after
+    # the release did change: the objects' own labels name the new chart version
+    sts = lambda objs: next(o for o in objs if o["kind"] == "StatefulSet")
+    assert labels(sts(objs_after))["helm.sh/chart"] == f"taskora-{old}-next.1" != labels(sts(objs_before))["helm.sh/chart"]
+
+
+# --- pod metadata, placement, volumes ------------------------------------------------------
+
+COMPONENT_KEYS = {"frontend": "frontend", "backend": "backend", "mcp-server": "mcpServer", "postgresql": "postgresql"}
+
+
+def _workload(objs, comp):
+    return objs.get("StatefulSet" if comp == "postgresql" else "Deployment", comp)
+
+
+def test_pod_annotations_and_labels_from_values():
+    sets = []
+    for comp, key in COMPONENT_KEYS.items():
+        sets += [f"{key}.podAnnotations.example\\.com/owner={comp}-team", f"{key}.podLabels.tier={comp}",
+                 f"{key}.podLabels.app\\.kubernetes\\.io/component=hijacked"]
+    objs = render("values-prod.yaml", sets=sets)
+    for comp in COMPONENT_KEYS:
+        w = _workload(objs, comp)
+        meta = w["spec"]["template"]["metadata"]
+        assert meta["annotations"]["example.com/owner"] == f"{comp}-team"
+        assert meta["labels"]["tier"] == comp
+        # a pod label never overrides a selector label: the Service and the PDB still find the pods
+        assert meta["labels"]["app.kubernetes.io/component"] == comp
+        assert _selects(w["spec"]["selector"], meta["labels"])
+
+
+def test_topology_spread_on_in_prod_only(prod, dev):
+    for comp in ("frontend", "backend", "mcp-server"):
+        dep = prod.get("Deployment", comp)
+        spread = pod_spec(dep)["topologySpreadConstraints"]
+        assert {c["topologyKey"] for c in spread} == {"kubernetes.io/hostname", "topology.kubernetes.io/zone"}
+        for c in spread:
+            # it counts this component's pods only, and never blocks scheduling on a one-node cluster
+            assert c["labelSelector"]["matchLabels"] == dep["spec"]["selector"]["matchLabels"]
+            assert c["maxSkew"] == 1 and c["whenUnsatisfiable"] == "ScheduleAnyway"
+        assert "topologySpreadConstraints" not in pod_spec(dev.get("Deployment", comp))
+    mine = {"maxSkew": 2, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {"matchLabels": {"x": "y"}}}
+    objs = render("values-dev.yaml", sets=[f"backend.topologySpreadConstraints[0].{k}={v}" for k, v in mine.items() if k != "labelSelector"]
+                  + ["backend.topologySpreadConstraints[0].labelSelector.matchLabels.x=y"])
+    assert pod_spec(objs.get("Deployment", "backend"))["topologySpreadConstraints"] == [mine]
+
+
+def test_extra_volumes_and_mounts_per_component(tmp_path):
+    values = {key: {"extraVolumes": [{"name": "extra", "configMap": {"name": f"{comp}-extra"}}],
+                    "extraVolumeMounts": [{"name": "extra", "mountPath": "/etc/extra", "readOnly": True}]}
+              for comp, key in COMPONENT_KEYS.items()}
+    f = tmp_path / "extra.yaml"
+    f.write_text(yaml.safe_dump(values))
+    objs = render("values-prod.yaml", str(f))
+    for comp in COMPONENT_KEYS:
+        w = _workload(objs, comp)
+        vols = {v["name"]: v for v in pod_spec(w)["volumes"]}
+        assert vols["extra"]["configMap"]["name"] == f"{comp}-extra"
+        assert "tmp" in vols  # the chart's own volumes stay
+        mounts = {m["mountPath"]: m for m in containers(w, init=False)[0]["volumeMounts"]}
+        assert mounts["/etc/extra"]["name"] == "extra" and "/tmp" in mounts
+
+
+COMBOS = [("values.yaml", []), ("values-dev.yaml", []), ("values-prod.yaml", []),
+          ("values-prod.yaml", ["frontend.autoscaling.enabled=true", "backend.autoscaling.enabled=true"]),
+          ("values-prod.yaml", ["postgresql.enabled=false", "externalDatabase.existingSecret=neon"])]
+
+
+@pytest.mark.parametrize("values, sets", COMBOS)
+def test_ephemeral_storage_bounded_on_every_container_and_emptydir(values, sets):
+    objs = render(values, sets=sets)
+    for o in workloads(objs):
+        for c in containers(o):
+            for kind in ("requests", "limits"):
+                assert "ephemeral-storage" in c["resources"][kind], f"{o['metadata']['name']}/{c['name']}: no ephemeral-storage {kind}"
+        for v in pod_spec(o).get("volumes", []):
+            if "emptyDir" in v:
+                assert v["emptyDir"].get("sizeLimit"), f"{o['metadata']['name']}: emptyDir {v['name']} has no sizeLimit"
+
+
+# --- egress ports from values ---------------------------------------------------------------
+
+def test_database_port_from_values():
+    objs = render("values-prod.yaml", sets=["postgresql.containerPort=6543"])
+    nps = objs.kind("NetworkPolicy")
+    p = {c: _pod(objs, c) for c in ("backend", "mcp-server", "migrations", "postgresql")}
+    for comp in ("backend", "mcp-server", "migrations"):
+        assert flow(nps, p[comp], p["postgresql"], 6543), comp
+        assert not flow(nps, p[comp], p["postgresql"], 5432), comp
+    pg = containers(objs.get("StatefulSet", "postgresql"))[0]
+    assert pg["ports"][0]["containerPort"] == 6543 and env_of(pg)["PGPORT"]["value"] == "6543"
+    assert pg["readinessProbe"]["exec"]["command"][3:5] == ["-p", "6543"]
+
+
+@pytest.mark.parametrize("sets, port", [
+    (["llm.baseUrl=http://10.0.0.5:11434/v1"], 11434),   # a local OpenAI-compatible model server
+    (["llm.baseUrl=https://llm.example.com/v1"], 443),
+    (["llm.baseUrl=http://llm.internal/v1"], 80),
+    (["llm.baseUrl=https://llm.example.com:8443/v1", "networkPolicy.llmEgressPort=9443"], 9443),
+])
+def test_llm_egress_port_from_the_base_url(sets, port):
+    objs = render("values-prod.yaml", sets=["llm.agentBackend=openai"] + sets)
+    nps = objs.kind("NetworkPolicy")
+    internet = {"labels": {}, "external": True}
+    assert flow(nps, _pod(objs, "backend"), internet, port)
+    assert not flow(nps, _pod(objs, "backend"), internet, 443 if port != 443 else 80)
+    assert not flow(nps, _pod(objs, "mcp-server"), internet, port)

@@ -2,7 +2,7 @@
 #
 #   . "$(dirname "$0")/../lib/common.sh"
 #
-# Gives: REPO_ROOT, TASKORA_CACHE, log/die, need_packages, ensure_dockerd, go_tool.
+# Gives: REPO_ROOT, TASKORA_CACHE, log/die, is_optional, need_packages, ensure_dockerd, go_tool.
 
 set -euo pipefail
 
@@ -15,6 +15,11 @@ export PATH="$TASKORA_CACHE/bin:$PATH"
 
 log() { printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "${SUITE:-tests}" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+# is_optional ID: the caller declared the check ID optional (TASKORA_OPTIONAL=ID[,ID...]). A check
+# that cannot run fails its suite, unless it is optional; then the suite's summary reports it as
+# skipped (never as passed).
+is_optional() { case ",${TASKORA_OPTIONAL:-}," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 # need_packages PKG...: installs the Debian packages that are not installed yet.
 need_packages() {

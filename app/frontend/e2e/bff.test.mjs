@@ -63,6 +63,14 @@ describe("BFF", () => {
     assert.equal(backend.requests.length, before);
   });
 
+  test("GET /api/ready answers {status: ready} once the backend's /healthz answers", async () => {
+    const before = backend.requests.length;
+    const r = await client().call("GET", "/api/ready");
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json, { status: "ready" });
+    assert.deepEqual(backend.requests.slice(before).map((q) => `${q.method} ${q.path}`), ["GET /healthz"]);
+  });
+
   test("without a session, /api/tasks is 401 with a message and the backend is not called", async () => {
     const before = backend.requests.length;
     const r = await client().call("GET", "/api/tasks");
@@ -223,7 +231,7 @@ describe("BACKEND_URL at run time", () => {
     }
   });
 
-  test("an unreachable backend is a 502 that names it; an unset BACKEND_URL says how to fix it", async () => {
+  test("an unreachable backend is a 502 that names it (and /api/ready a 503); an unset BACKEND_URL says how to fix it", async () => {
     const port = await freePort();
     const down = await startFrontend({ backendUrl: `http://127.0.0.1:${port}` });
     const unset = await startFrontend({ backendUrl: undefined });
@@ -238,6 +246,13 @@ describe("BACKEND_URL at run time", () => {
       assert.match(unset.output(), /BACKEND_URL is not set/);
       // health stays up whatever the backend does
       assert.equal((await fetch(`${down.url}/api/health`)).status, 200);
+      // readiness does not: 503, naming what is wrong
+      const notReady = await fetch(`${down.url}/api/ready`);
+      assert.equal(notReady.status, 503);
+      assert.equal((await notReady.json()).detail, `the backend at http://127.0.0.1:${port} is unreachable`);
+      const unsetReady = await fetch(`${unset.url}/api/ready`);
+      assert.equal(unsetReady.status, 503);
+      assert.match((await unsetReady.json()).detail, /BACKEND_URL is not set/);
     } finally {
       await down.stop();
       await unset.stop();

@@ -49,6 +49,7 @@ export function startMockBackend(port = 0) {
       tokens.set(token, user.id);
       return send(p.endsWith("signup") ? 201 : 200, { access_token: token, token_type: "bearer", user: { id: user.id, email: user.email } });
     }
+    if (p === "/healthz") return send(200, { status: "ok" });
     if (p === "/api/broken/text") return send(500, "boom");
     if (!caller) return send(401, { detail: "not authenticated" });
     if (p === "/api/auth/logout") {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, ForeignKey, String, Text
+from sqlalchemy import Column, DateTime, ForeignKey, Index, String, Text
 from sqlmodel import Field, SQLModel, create_engine
 
 
@@ -21,6 +21,7 @@ class User(SQLModel, table=True):
 
 class Task(SQLModel, table=True):
     __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_user_id_id", "user_id", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     user_id: str = Field(sa_column=Column(String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
     title: str = Field(sa_column=Column(String(200), nullable=False))

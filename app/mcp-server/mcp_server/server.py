@@ -212,7 +212,7 @@ def create_app(settings: Settings | None = None):
 
     app = mcp.streamable_http_app()
     app.add_middleware(ServiceTokenMiddleware, token=settings.mcp_service_token)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(RequestIdMiddleware, logger_name="taskora.mcp.access")
     app.state.taskora = state
     app.state.engine = engine
     return app

@@ -356,7 +356,9 @@ affinity:
 {{- $selector := dict "matchLabels" (include "taskora.selectorLabels" . | fromYaml) }}
 {{- $constraints := list }}
 {{- range $v.topologySpreadConstraints }}
-{{- $constraints = append $constraints (merge (deepCopy .) (dict "labelSelector" $selector)) }}
+{{- $constraint := deepCopy . }}
+{{- if not (hasKey $constraint "labelSelector") }}{{ $_ := set $constraint "labelSelector" $selector }}{{ end }}
+{{- $constraints = append $constraints $constraint }}
 {{- end }}
 topologySpreadConstraints:
   {{- toYaml $constraints | nindent 2 }}

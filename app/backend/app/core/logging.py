@@ -1,4 +1,9 @@
-"""JSON log lines on stdout, each with the request id of the request being served."""
+"""JSON log lines on stdout, each with the request id of the request being served.
+
+The same file, byte for byte, is app/backend/app/core/logging.py and app/mcp-server/mcp_server/logs.py:
+each image is built from its own service's directory, so each keeps a copy; edit both
+(app/mcp-server/tests/test_shared_with_backend.py fails when they differ).
+"""
 from __future__ import annotations
 
 import json
