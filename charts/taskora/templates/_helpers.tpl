@@ -251,7 +251,6 @@ spec:
      taskora.testPod (dict "root" $ "name" "backend-ready" "script" "backend_ready.py" "env" (list ...)) */}}
 {{- define "taskora.testPod" -}}
 {{- $root := .root -}}
-{{- $c := dict "root" $root "component" "helm-test" -}}
 apiVersion: v1
 kind: Pod
 metadata:
