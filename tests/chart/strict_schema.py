@@ -57,6 +57,11 @@ def main(schema_path, rules_path):
         for p in found:
             nodes[p].update(extra)
 
+    for key, node in (rules.get("extra") or {}).items():
+        if key in schema["properties"]:
+            errors.append(f"extra: '{key}' is already a value of values.yaml")
+        schema["properties"][key] = node
+
     if errors:
         for e in errors:
             print(f"strict_schema.py: {e}", file=sys.stderr)
