@@ -124,21 +124,13 @@ public class BuildImages implements Callable<Integer> {
             if (!cfg.serviceNames().contains(s))
                 throw new Failure(Exit.USAGE, "--only " + s + ": no such service (known: " + String.join(", ", cfg.serviceNames()) + ")");
         Map<String, Map<String, String>> fileArgs = readBuildArgsFile(cfg);
-        for (Map.Entry<String, String> e : cfg.strMap("build.secrets").entrySet()) {
-            Path src = cfg.baseDir.resolve(e.getValue()).normalize();
-            if (!Files.isRegularFile(src))
-                throw new Failure(Exit.USAGE, "build.secrets." + e.getKey() + ": " + src + " is not a file");
-        }
+        for (String id : cfg.strMap("build.secrets").keySet()) cfg.existingFile("build.secrets." + id);
         List<Image> out = new ArrayList<>();
         for (String s : cfg.serviceNames()) {
             if (!only.isEmpty() && !only.contains(s)) continue;
             String p = "services." + s + ".";
-            Path context = cfg.path(p + "context");
-            Path dockerfile = cfg.path(p + "dockerfile");
-            if (!Files.isDirectory(context))
-                throw new Failure(Exit.USAGE, p + "context: " + context + " is not a directory", "relative paths resolve from " + cfg.baseDir);
-            if (!Files.isRegularFile(dockerfile))
-                throw new Failure(Exit.USAGE, p + "dockerfile: " + dockerfile + " not found", "relative paths resolve from " + cfg.baseDir);
+            Path context = cfg.existingDir(p + "context");
+            Path dockerfile = cfg.existingFile(p + "dockerfile");
             Map<String, String> args = buildArgs(cfg, s, fileArgs.getOrDefault(s, Map.of()));
             String tag = cfg.str("build.tagFrom").equals("git") ? gitTag(context, dockerfile, args)
                     : "sha-" + Digest.dockerBuild(context, dockerfile, args).substring(0, 12);
@@ -232,8 +224,7 @@ public class BuildImages implements Callable<Integer> {
     static Map<String, Map<String, String>> readBuildArgsFile(Config cfg) {
         Map<String, Map<String, String>> out = new TreeMap<>();
         if (cfg.str("build.buildArgsFile").isEmpty()) return out;
-        Path f = cfg.path("build.buildArgsFile");
-        if (!Files.isRegularFile(f)) throw new Failure(Exit.USAGE, "build.buildArgsFile: " + f + " not found");
+        Path f = cfg.existingFile("build.buildArgsFile");
         Object doc;
         try {
             doc = Config.yaml().load(Files.readString(f));

@@ -174,12 +174,9 @@ public class Deploy implements Callable<Integer> {
      * every --set), with the images as planned.
      */
     static String checkRelease(Config cfg, List<BuildImages.Image> images) {
-        java.nio.file.Path chart = cfg.path("chart.path");
-        if (!java.nio.file.Files.exists(chart))
-            throw new Failure(Exit.USAGE, "chart.path " + chart + " does not exist", "relative paths resolve from " + cfg.baseDir);
-        if (!java.nio.file.Files.isRegularFile(cfg.valuesFile()))
-            throw new Failure(Exit.USAGE, "environments." + cfg.environment() + ".valuesFile " + cfg.valuesFile() + " not found",
-                    "relative paths resolve from " + cfg.baseDir);
+        java.nio.file.Path chart = cfg.path("chart.path"); // a chart directory or a packaged chart
+        if (!java.nio.file.Files.exists(chart)) throw cfg.missingPath("chart.path", chart, "does not exist");
+        cfg.existingFile("environments." + cfg.environment() + ".valuesFile");
         // A Secret named secret.name that exists already must hold the four keys: checked here when the
         // cluster answers (the secrets step checks again once a Minikube profile has started).
         Release rel = release(cfg, images, existingSecret(cfg), helmMajor());

@@ -15,7 +15,10 @@ import java.util.TreeMap;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.DuplicateKeyException;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import picocli.CommandLine.Option;
 
@@ -59,21 +62,21 @@ class Options {
     Config load() {
         Console.init(verbose);
         Cmd.dryRun = dryRun;
-        List<String> all = new ArrayList<>();
-        if (env != null) all.add("environment=" + env);
-        if (profile != null) all.add("minikube.profile=" + profile);
-        if (namespace != null) all.add("chart.namespace=" + namespace);
-        if (release != null) all.add("chart.release=" + release);
+        List<Config.Override> all = new ArrayList<>();
+        if (env != null) all.add(new Config.Override("--env", "environment", env));
+        if (profile != null) all.add(new Config.Override("--profile", "minikube.profile", profile));
+        if (namespace != null) all.add(new Config.Override("--namespace", "chart.namespace", namespace));
+        if (release != null) all.add(new Config.Override("--release", "chart.release", release));
         if (context != null) {
-            all.add("context=" + context);
-            if (target == null) all.add("target=context");
+            all.add(new Config.Override("--context", "context", context));
+            if (target == null) all.add(new Config.Override("--context", "target", "context"));
         }
-        if (target != null) all.add("target=" + target);
-        all.addAll(sets);
+        if (target != null) all.add(new Config.Override("--target", "target", target));
+        for (String s : sets) all.add(Config.Override.parseSet(s));
         if ("minikube".equals(target) && context != null)
             throw new Failure(Exit.USAGE, "--target minikube --context " + context + ": with target minikube the kube-context is the profile's ("
                     + "minikube.profile); --context would be ignored", "drop --context, or use --context " + context + " alone (target context)");
-        Config cfg = Config.load(Config.locate(config), all);
+        Config cfg = Config.loadWith(Config.locate(config), all);
         if (cfg.minikube() && !cfg.str("context").isEmpty())
             throw new Failure(Exit.USAGE, "target is minikube but context is '" + cfg.str("context") + "': with target minikube the kube-context is the profile's",
                     "set context: \"\" (or --target context to deploy to " + cfg.str("context") + ")");
@@ -146,6 +149,40 @@ final class Config {
             "preflight", obj("minVersions", new MapOf(new Str("[0-9]+(\\.[0-9]+)*", "a version such as 1.32"),
                     "docker|minikube|kubectl|helm|java", "one of docker, minikube, kubectl, helm, java")));
 
+    // ---------------------------------------------------------------- built-in defaults
+    /**
+     * What every key is when taskora.yaml does not set it: the reference app under app/ on a
+     * 4-CPU, 8-GiB Minikube profile. taskora.yaml may hold only what differs; the shipped one spells
+     * every default out as the documented example (ConfigTest keeps the two, and docs/TOOLKIT.md's
+     * defaults column, equal). `services` is taken whole from the file when the file has it; a
+     * service named like a default one takes that one's keys as defaults, any service takes
+     * image taskora/NAME, context app/NAME, dockerfile dockerfiles/NAME.Dockerfile.
+     */
+    static final String DEFAULTS = """
+            environment: dev
+            target: minikube
+            context: ""
+            services:
+              frontend: {component: frontend, image: taskora/frontend, context: app/frontend, dockerfile: dockerfiles/frontend.Dockerfile, sizeBudgetMiB: 200, buildArgs: {}}
+              backend: {component: backend, image: taskora/backend, context: app/backend, dockerfile: dockerfiles/backend.Dockerfile, sizeBudgetMiB: 300, buildArgs: {}}
+              mcp-server: {component: mcpServer, image: taskora/mcp-server, context: app/mcp-server, dockerfile: dockerfiles/mcp-server.Dockerfile, sizeBudgetMiB: 250, buildArgs: {}}
+            build: {tagFrom: content, buildArgsFile: "", secrets: {}, loadCommand: "", timeoutSeconds: 1800}
+            chart: {path: charts/taskora, release: taskora, namespace: taskora, timeout: 10m, values: {}}
+            environments:
+              dev: {valuesFile: charts/taskora/values-dev.yaml}
+              prod: {valuesFile: charts/taskora/values-prod.yaml}
+            secret: {name: taskora-secrets, valuesKey: existingSecret}
+            minikube: {profile: taskora, driver: docker, cpus: 4, memoryMiB: 8192, diskGiB: 20, kubernetesVersion: "", addons: [ingress, metrics-server]}
+            smoke: {via: port-forward, timeoutSeconds: 180, chatMessage: add a task to buy milk, expectTask: buy milk}
+            preflight: {minVersions: {docker: "20.10", minikube: "1.32", kubectl: "1.28", helm: "3.12", java: "17"}}
+            """;
+
+    /** A fresh copy of the built-in defaults. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> defaults() {
+        return (Map<String, Object>) yaml().load(DEFAULTS);
+    }
+
     // ---------------------------------------------------------------- loading
     final Path file;
     final Path baseDir;
@@ -157,53 +194,184 @@ final class Config {
         this.tree = tree;
     }
 
-    /** --config, else $TASKORA_CONFIG, else taskora.yaml beside scripts/ of this checkout, else in the working dir. */
+    /**
+     * Which taskora.yaml: --config, else $TASKORA_CONFIG, else the nearest taskora.yaml from the
+     * working directory upwards (the project you are in), else that of the checkout the alias came
+     * from: $TASKORA_HOME (./jbang sets it to its own checkout), else the checkout of the catalog
+     * registered with `jbang catalog add` (JBang's user catalog, $JBANG_DIR or ~/.jbang).
+     */
     static Path locate(Path explicit) {
         if (explicit != null) return explicit;
         String envFile = System.getenv("TASKORA_CONFIG");
         if (envFile != null && !envFile.isBlank()) return Path.of(envFile);
-        String source = System.getProperty("jbang.source");
-        if (source != null) {
-            Path p = Path.of(source).toAbsolutePath().getParent();
-            if (p != null && p.getParent() != null && Files.isRegularFile(p.getParent().resolve("taskora.yaml")))
-                return p.getParent().resolve("taskora.yaml");
-        }
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent())
             if (Files.isRegularFile(d.resolve("taskora.yaml"))) return d.resolve("taskora.yaml");
-        return Path.of("taskora.yaml");
+        String home = System.getenv("TASKORA_HOME");
+        if (home != null && !home.isBlank() && Files.isRegularFile(Path.of(home, "taskora.yaml")))
+            return Path.of(home, "taskora.yaml");
+        Path registered = registeredCheckout(jbangUserCatalog());
+        if (registered != null) return registered.resolve("taskora.yaml");
+        throw new Failure(Exit.USAGE, "no taskora.yaml in " + Path.of("").toAbsolutePath() + " or above, and no Taskora Deploy catalog registered with JBang",
+                "run inside a Taskora Deploy checkout, pass --config FILE, or register the checkout once: "
+                        + "jbang catalog add --global --name taskora /path/to/taskora-deploy/jbang-catalog.json");
     }
 
+    /** JBang's user catalog, where `jbang catalog add --global` registers catalogs. */
+    static Path jbangUserCatalog() {
+        String dir = System.getenv("JBANG_DIR");
+        Path d = dir != null && !dir.isBlank() ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".jbang");
+        return d.resolve("jbang-catalog.json");
+    }
+
+    /**
+     * The checkout of a local catalog registered in JBang's user catalog that has a taskora.yaml
+     * beside it: the one named "taskora", else the only such one; null when there is none.
+     */
+    static Path registeredCheckout(Path userCatalog) {
+        if (!Files.isRegularFile(userCatalog)) return null;
+        Object cat;
+        try {
+            cat = Json.parse(Files.readString(userCatalog), userCatalog.toString());
+        } catch (IOException | Failure e) {
+            return null;
+        }
+        Map<String, Path> found = new TreeMap<>();
+        if (Json.at(cat, "catalogs") instanceof Map<?, ?> m)
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String ref = Json.text(e.getValue(), "catalog-ref");
+                if (ref == null || ref.isEmpty() || ref.contains("://")) continue;
+                Path p = Path.of(ref);
+                Path dir = ref.endsWith(".json") ? p.toAbsolutePath().getParent() : p.toAbsolutePath();
+                if (dir != null && Files.isRegularFile(dir.resolve("taskora.yaml"))) found.put(String.valueOf(e.getKey()), dir);
+            }
+        if (found.containsKey("taskora")) return found.get("taskora");
+        return found.size() == 1 ? found.values().iterator().next() : null;
+    }
+
+    /** One override of a key: from --set PATH=VALUE or from a flag such as --env (named in errors). */
+    record Override(String option, String path, String value) {
+        static Override parseSet(String assignment) {
+            int eq = assignment.indexOf('=');
+            if (eq <= 0)
+                throw new Failure(Exit.USAGE, "--set " + assignment + ": expected PATH=VALUE", "e.g. --set minikube.cpus=6");
+            return new Override("--set", assignment.substring(0, eq).trim(), assignment.substring(eq + 1));
+        }
+
+        /** How an error names this override: "--set minikube.cpus" or "--env". */
+        String label() {
+            return option.equals("--set") ? "--set " + path : option;
+        }
+    }
+
+    /** Loads FILE with --set style PATH=VALUE overrides. */
     static Config load(Path file, List<String> sets) {
+        List<Override> all = new ArrayList<>();
+        for (String s : sets) all.add(Override.parseSet(s));
+        return loadWith(file, all);
+    }
+
+    static Config loadWith(Path file, List<Override> overrides) {
         if (!Files.isRegularFile(file))
             throw new Failure(Exit.USAGE, "configuration file " + file + " not found",
                     "run from a Taskora Deploy checkout, or pass --config FILE");
-        Object root;
+        String text;
         try {
-            root = yaml().load(Files.readString(file));
+            text = Files.readString(file);
         } catch (IOException e) {
             throw new Failure(Exit.USAGE, "cannot read " + file + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw new Failure(Exit.USAGE, file + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
         }
+        Object root = parseYaml(text, file);
+        if (root == null) root = new LinkedHashMap<String, Object>();
         if (!(root instanceof Map))
             throw new Failure(Exit.USAGE, file + ": expected a mapping of keys at the top level");
         @SuppressWarnings("unchecked")
-        Map<String, Object> tree = (Map<String, Object>) root;
+        Map<String, Object> given = (Map<String, Object>) root;
         List<String> errors = new ArrayList<>();
-        validate(tree, SCHEMA, "", errors);
+        validate(given, SCHEMA, "", errors);
         if (!errors.isEmpty())
             throw new Failure(Exit.USAGE, file.getFileName() + ": " + errors.get(0),
                     errors.size() > 1 ? (errors.size() - 1) + " more problem(s) after this one" : null);
-        for (String s : sets) applySet(tree, s);
+        Map<String, Object> tree = withDefaults(given);
+        for (Override o : overrides) applySet(tree, o);
+        fillServiceDefaults(tree);
         Config c = new Config(file, tree);
         c.requireComplete();
         return c;
+    }
+
+    /** The file's keys over the built-in defaults (see DEFAULTS for how `services` is taken). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> withDefaults(Map<String, Object> given) {
+        Map<String, Object> tree = defaults();
+        if (given.get("services") instanceof Map) tree.put("services", new LinkedHashMap<String, Object>());
+        merge(tree, given);
+        return tree;
+    }
+
+    @SuppressWarnings("unchecked")
+    static void merge(Map<String, Object> into, Map<String, Object> from) {
+        for (Map.Entry<String, Object> e : from.entrySet()) {
+            String k = String.valueOf(e.getKey());
+            Object v = e.getValue();
+            if (v == null) continue; // `key:` with nothing after it keeps the default
+            if (v instanceof Map && into.get(k) instanceof Map)
+                merge((Map<String, Object>) into.get(k), (Map<String, Object>) v);
+            else if (v instanceof Map)
+                into.put(k, copyMap((Map<String, Object>) v));
+            else into.put(k, v);
+        }
+    }
+
+    private static Map<String, Object> copyMap(Map<String, Object> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        merge(out, m);
+        return out;
+    }
+
+    /** A service's missing keys: those of the default service of that name, else derived from the name. */
+    @SuppressWarnings("unchecked")
+    static void fillServiceDefaults(Map<String, Object> tree) {
+        if (!(tree.get("services") instanceof Map<?, ?> services)) return;
+        Map<String, Object> defaultServices = (Map<String, Object>) defaults().get("services");
+        for (Map.Entry<?, ?> e : services.entrySet()) {
+            String name = String.valueOf(e.getKey());
+            if (!(e.getValue() instanceof Map)) continue;
+            Map<String, Object> svc = (Map<String, Object>) e.getValue();
+            Map<String, Object> base = defaultServices.get(name) instanceof Map<?, ?> d
+                    ? (Map<String, Object>) d
+                    : Map.of("image", "taskora/" + name, "context", "app/" + name,
+                            "dockerfile", "dockerfiles/" + name + ".Dockerfile", "buildArgs", new LinkedHashMap<String, Object>());
+            for (Map.Entry<String, Object> b : base.entrySet())
+                if (svc.get(b.getKey()) == null) svc.put(b.getKey(), b.getValue() instanceof Map ? new LinkedHashMap<>() : b.getValue());
+        }
     }
 
     static Yaml yaml() {
         LoaderOptions o = new LoaderOptions();
         o.setAllowDuplicateKeys(false);
         return new Yaml(new SafeConstructor(o));
+    }
+
+    /** Parses YAML; a syntax error names the file, line and column and says what to fix. */
+    static Object parseYaml(String text, Path file) {
+        try {
+            return yaml().load(text);
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where = file + (m != null ? ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) : "");
+            String problem = e.getProblem() == null ? "" : e.getProblem().strip();
+            String context = e.getContext() == null ? "" : e.getContext().strip();
+            if (problem.contains("TAB") || problem.contains("\\t"))
+                throw new Failure(Exit.USAGE, where + ": not valid YAML: a tab character",
+                        "YAML indents with spaces only: replace the tab with spaces");
+            if (e instanceof DuplicateKeyException || context.contains("duplicate key") || problem.contains("duplicate key"))
+                throw new Failure(Exit.USAGE, where + ": not valid YAML: duplicate key '" + problem.replaceFirst("^found duplicate key ", "") + "'",
+                        "each key may appear once in a mapping: remove or merge the second one");
+            throw new Failure(Exit.USAGE, where + ": not valid YAML: " + (problem.isEmpty() ? context : problem),
+                    "check the indentation: the keys of one mapping start in the same column, and a nested mapping is indented further");
+        } catch (RuntimeException e) {
+            throw new Failure(Exit.USAGE, file + " is not valid YAML: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
     }
 
     // ---------------------------------------------------------------- validation
@@ -248,33 +416,40 @@ final class Config {
     }
 
     static String scalarProblem(Object v, S s) {
-        String got = v == null ? "nothing" : "'" + v + "'";
+        String got = v == null ? "nothing" : v instanceof String str ? "'" + str + "'" : "'" + v + "'";
         if (s instanceof Str st) {
             if (v instanceof Map || v instanceof List) return "expected " + st.what() + ", got a " + (v instanceof Map ? "mapping" : "list");
+            if ((v instanceof Double || v instanceof Float) && st != ANY) // a version such as 1.30 read as 1.3
+                return "expected " + st.what() + ", got the number " + v + " (YAML reads an unquoted 1.30 as the number 1.3: put the value in quotes)";
             String str = v == null ? "" : String.valueOf(v);
-            return str.matches(st.regex()) ? null : "expected " + st.what() + ", got " + got;
+            if (str.matches(st.regex())) return null;
+            return "expected " + st.what() + ", got " + got;
         }
         if (s instanceof Int i) {
             if (v instanceof Integer || v instanceof Long) {
                 long n = ((Number) v).longValue();
                 if (n >= i.min() && n <= i.max()) return null;
             }
+            if (v instanceof String str && str.strip().matches("[-+]?[0-9]+"))
+                return "expected " + describe(s) + ", got the string \"" + str + "\" (a quoted number is a string in YAML: remove the quotes)";
             return "expected " + describe(s) + ", got " + got;
         }
-        if (s instanceof Bool) return v instanceof Boolean ? null : "expected true or false, got " + got;
+        if (s instanceof Bool) {
+            if (v instanceof Boolean) return null;
+            if (v instanceof String str && (str.equals("true") || str.equals("false")))
+                return "expected true or false, got the string \"" + str + "\" (remove the quotes)";
+            return "expected true or false, got " + got;
+        }
         if (s instanceof OneOf o) return v != null && o.values().contains(String.valueOf(v)) ? null : "expected " + describe(s) + ", got " + got;
         return null;
     }
 
-    // ---------------------------------------------------------------- --set
-    /** Applies one PATH=VALUE, converting VALUE to what the schema wants at PATH. */
+    // ---------------------------------------------------------------- --set and the flags
+    /** Applies one override, converting its value to what the schema wants at its path. */
     @SuppressWarnings("unchecked")
-    static void applySet(Map<String, Object> tree, String assignment) {
-        int eq = assignment.indexOf('=');
-        if (eq <= 0)
-            throw new Failure(Exit.USAGE, "--set " + assignment + ": expected PATH=VALUE", "e.g. --set minikube.cpus=6");
-        String path = assignment.substring(0, eq).trim();
-        String raw = assignment.substring(eq + 1);
+    static void applySet(Map<String, Object> tree, Override o) {
+        String path = o.path();
+        String label = o.label();
         String[] parts = path.split("\\.");
         S s = SCHEMA;
         Map<String, Object> node = tree;
@@ -283,25 +458,24 @@ final class Config {
             String k = parts[i];
             walked.append(i == 0 ? "" : ".").append(k);
             S next;
-            if (s instanceof Obj o) {
-                next = o.fields().get(k);
+            if (s instanceof Obj ob) {
+                next = ob.fields().get(k);
                 if (next == null)
-                    throw new Failure(Exit.USAGE, "--set " + path + ": unknown key '" + walked + "' (allowed: "
-                            + String.join(", ", o.fields().keySet()) + ")");
+                    throw new Failure(Exit.USAGE, label + ": unknown key '" + walked + "' (allowed: "
+                            + String.join(", ", ob.fields().keySet()) + ")");
             } else if (s instanceof MapOf mo) {
                 if (!k.matches(mo.keyRegex()))
-                    throw new Failure(Exit.USAGE, "--set " + path + ": bad key '" + walked + "': expected " + mo.keyWhat());
+                    throw new Failure(Exit.USAGE, label + ": bad key '" + walked + "': expected " + mo.keyWhat());
                 next = mo.value();
                 if (mo.value() == ANY && i < parts.length - 1) { // Helm value paths contain dots
                     k = String.join(".", java.util.Arrays.copyOfRange(parts, i, parts.length));
                     i = parts.length - 1;
                 }
             } else {
-                throw new Failure(Exit.USAGE, "--set " + path + ": '" + walked.substring(0, walked.lastIndexOf(".")) + "' is " + describe(s) + ", it has no keys");
+                throw new Failure(Exit.USAGE, label + ": '" + walked.substring(0, walked.lastIndexOf(".")) + "' is " + describe(s) + ", it has no keys");
             }
             if (i == parts.length - 1) {
-                Object value = convert(raw, next, path);
-                node.put(k, value);
+                node.put(k, convert(o.value(), next, label));
             } else {
                 Object child = node.get(k);
                 if (!(child instanceof Map)) {
@@ -314,7 +488,8 @@ final class Config {
         }
     }
 
-    static Object convert(String raw, S s, String path) {
+    /** VALUE converted to the schema's type and checked; errors are "LABEL: problem". */
+    static Object convert(String raw, S s, String label) {
         Object value;
         if (s instanceof Int) {
             try { value = Long.parseLong(raw.trim()); } catch (NumberFormatException e) { value = raw; }
@@ -327,13 +502,19 @@ final class Config {
             for (String x : r.split(",")) if (!x.isBlank()) l.add(x.trim());
             value = l;
         } else if (s instanceof Obj || s instanceof MapOf) {
-            throw new Failure(Exit.USAGE, "--set " + path + ": this key holds a mapping; set one of its keys instead");
+            throw new Failure(Exit.USAGE, label + ": this key holds a mapping; set one of its keys instead");
         } else {
             value = raw;
         }
-        List<String> errors = new ArrayList<>();
-        validate(value, s, path, errors);
-        if (!errors.isEmpty()) throw new Failure(Exit.USAGE, "--set " + errors.get(0));
+        if (s instanceof ListOf lo) {
+            for (Object item : (List<?>) value) {
+                String problem = scalarProblem(item, lo.item());
+                if (problem != null) throw new Failure(Exit.USAGE, label + ": list item '" + item + "': " + problem);
+            }
+        } else {
+            String problem = scalarProblem(value, s);
+            if (problem != null) throw new Failure(Exit.USAGE, label + ": " + problem);
+        }
         return value;
     }
 
@@ -374,6 +555,33 @@ final class Config {
         return baseDir.resolve(str(key)).normalize();
     }
 
+    /** The directory at a configured path, or a Failure naming the key (see missingPath). */
+    Path existingDir(String key) {
+        Path p = path(key);
+        if (!Files.isDirectory(p)) throw missingPath(key, p, "is not a directory");
+        return p;
+    }
+
+    /** The file at a configured path, or a Failure naming the key (see missingPath). */
+    Path existingFile(String key) {
+        Path p = path(key);
+        if (!Files.isRegularFile(p)) throw missingPath(key, p, "is not a file");
+        return p;
+    }
+
+    /**
+     * A configured path that is not there. A relative one resolves from the configuration file's
+     * folder, not the working directory: the hint says so, which is what a copied taskora.yaml needs.
+     */
+    Failure missingPath(String key, Path resolved, String problem) {
+        String value = str(key);
+        String hint = Path.of(value).isAbsolute()
+                ? "fix " + key + " in " + file.getFileName() + ", or override it: --set " + key + "=PATH"
+                : "relative paths in " + file.getFileName() + " resolve from its folder (" + baseDir + "), not from the working directory: "
+                        + "fix " + key + ", or override it: --set " + key + "=PATH";
+        return new Failure(Exit.USAGE, key + ": '" + value + "' (" + resolved + ") " + problem, hint);
+    }
+
     List<String> serviceNames() {
         List<String> out = new ArrayList<>();
         if (get("services") instanceof Map<?, ?> m) for (Object k : m.keySet()) out.add(String.valueOf(k));
@@ -389,22 +597,14 @@ final class Config {
     /** The values file of the selected environment. */
     Path valuesFile() { return path("environments." + environment() + ".valuesFile"); }
 
-    /** Keys the scripts cannot do without. */
+    /** What the defaults cannot supply: a service of a name the defaults do not know needs its component and size budget. */
     void requireComplete() {
-        for (String k : List.of("environment", "target", "chart.path", "chart.release", "chart.namespace", "chart.timeout",
-                "secret.name", "secret.valuesKey", "minikube.profile", "minikube.driver", "minikube.cpus",
-                "minikube.memoryMiB", "minikube.diskGiB", "smoke.via", "smoke.timeoutSeconds",
-                "smoke.chatMessage", "smoke.expectTask", "build.tagFrom"))
-            if (get(k) == null) throw new Failure(Exit.USAGE, file.getFileName() + ": missing key '" + k + "'",
-                    "see docs/TOOLKIT.md for every key and its default");
         if (serviceNames().isEmpty()) throw new Failure(Exit.USAGE, file.getFileName() + ": 'services' lists no service");
         for (String s : serviceNames())
-            for (String k : List.of("component", "image", "context", "dockerfile", "sizeBudgetMiB"))
+            for (String k : List.of("component", "sizeBudgetMiB"))
                 if (get("services." + s + "." + k) == null)
-                    throw new Failure(Exit.USAGE, file.getFileName() + ": missing key 'services." + s + "." + k + "'");
-        if (get("environments." + environment() + ".valuesFile") == null)
-            throw new Failure(Exit.USAGE, file.getFileName() + ": missing key 'environments." + environment() + ".valuesFile'",
-                    "environment is '" + environment() + "'; add environments." + environment() + ".valuesFile or pick another --env");
+                    throw new Failure(Exit.USAGE, file.getFileName() + ": missing key 'services." + s + "." + k + "'",
+                            "only the default services (frontend, backend, mcp-server) have defaults for component and sizeBudgetMiB; see docs/TOOLKIT.md");
     }
 
     /** The kube-context the scripts talk to: the profile's on Minikube, else --context or the current one. */

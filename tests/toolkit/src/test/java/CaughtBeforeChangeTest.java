@@ -79,13 +79,13 @@ class CaughtBeforeChangeTest {
         Path app = Toolkit.fixture(tmp.resolve("app"));
         Toolkit.World w = new Toolkit.World(tmp);
         Toolkit.Run chart = run(w, "Deploy", app, Map.of(), "--set", "chart.path=nochart").expect(Exit.USAGE);
-        assertTrue(chart.err().contains("chart.path " + app.resolve("nochart") + " does not exist"), chart.err());
+        assertTrue(chart.err().contains("chart.path: 'nochart' (" + app.resolve("nochart") + ") does not exist"), chart.err());
         nothingChanged(w, chart);
         Toolkit.Run df = run(w, "Deploy", app, Map.of(), "--set", "services.backend.dockerfile=missing.Dockerfile").expect(Exit.USAGE);
-        assertTrue(df.err().contains("services.backend.dockerfile: " + app.resolve("missing.Dockerfile") + " not found"), df.err());
+        assertTrue(df.err().contains("services.backend.dockerfile: 'missing.Dockerfile' (" + app.resolve("missing.Dockerfile") + ") is not a file"), df.err());
         nothingChanged(w, df);
         Toolkit.Run values = run(w, "Deploy", app, Map.of(), "--set", "environments.dev.valuesFile=chart/none.yaml").expect(Exit.USAGE);
-        assertTrue(values.err().contains("environments.dev.valuesFile " + app.resolve("chart/none.yaml") + " not found"), values.err());
+        assertTrue(values.err().contains("environments.dev.valuesFile: 'chart/none.yaml' (" + app.resolve("chart/none.yaml") + ") is not a file"), values.err());
         nothingChanged(w, values);
     }
 

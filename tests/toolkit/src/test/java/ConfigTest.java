@@ -144,6 +144,164 @@ class ConfigTest {
         Options o = new Options();
         new CommandLine(o).parseArgs("--config", REPO_CONFIG.toString(), "--env", "staging");
         Failure f = assertThrows(Failure.class, o::load);
-        assertTrue(f.getMessage().contains("environment: expected one of dev, prod, got 'staging'"), f.getMessage());
+        assertTrue(f.getMessage().startsWith("--env: expected one of dev, prod, got 'staging'"), f.getMessage());
+    }
+
+    @Test
+    void flagErrorsNameTheFlagNotSet() {
+        Options o = new Options();
+        new CommandLine(o).parseArgs("--config", REPO_CONFIG.toString(), "-n", "My_NS");
+        Failure f = assertThrows(Failure.class, o::load);
+        assertTrue(f.getMessage().startsWith("--namespace: expected a lowercase DNS name"), f.getMessage());
+        assertTrue(f.getMessage().contains("got 'My_NS'"), f.getMessage());
+        Options t = new Options();
+        new CommandLine(t).parseArgs("--config", REPO_CONFIG.toString(), "--target", "cloud");
+        assertTrue(assertThrows(Failure.class, t::load).getMessage().startsWith("--target: expected one of minikube, context"));
+        Options set = new Options();
+        new CommandLine(set).parseArgs("--config", REPO_CONFIG.toString(), "--set", "minikube.cpus=1");
+        assertTrue(assertThrows(Failure.class, set::load).getMessage().startsWith("--set minikube.cpus: expected an integer"));
+    }
+
+    /** taskora.yaml may hold only what differs from the built-in defaults. */
+    @Test
+    void aFileWithOnlyCpusTakesEveryOtherKeyFromTheDefaults() throws Exception {
+        Path f = tmp.resolve("taskora.yaml");
+        Files.writeString(f, "minikube:\n  cpus: 6\n");
+        Config c = Config.load(f, List.of());
+        assertEquals(6, c.num("minikube.cpus"));
+        assertEquals(8192, c.num("minikube.memoryMiB"));
+        assertEquals("dev", c.environment());
+        assertEquals(List.of("frontend", "backend", "mcp-server"), c.serviceNames());
+        assertEquals("mcpServer", c.str("services.mcp-server.component"));
+        assertEquals(tmp.resolve("charts/taskora"), c.path("chart.path"), "relative paths still resolve from the file's folder");
+        Files.writeString(f, "");
+        assertEquals("taskora", Config.load(f, List.of()).release(), "an empty file is all defaults");
+    }
+
+    @Test
+    void servicesFromTheFileReplaceTheDefaultSetAndTakeDefaultsByName() throws Exception {
+        Path f = tmp.resolve("taskora.yaml");
+        Files.writeString(f, "services:\n  backend: {sizeBudgetMiB: 400}\n  worker: {component: backend, sizeBudgetMiB: 100}\n");
+        Config c = Config.load(f, List.of());
+        assertEquals(List.of("backend", "worker"), c.serviceNames());
+        assertEquals(400, c.num("services.backend.sizeBudgetMiB"));
+        assertEquals("taskora/backend", c.str("services.backend.image"));
+        assertEquals("app/worker", c.str("services.worker.context"));
+        assertEquals("dockerfiles/worker.Dockerfile", c.str("services.worker.dockerfile"));
+        Files.writeString(f, "services:\n  worker: {image: me/worker}\n");
+        Failure missing = assertThrows(Failure.class, () -> Config.load(f, List.of()));
+        assertTrue(missing.getMessage().contains("missing key 'services.worker.component'"), missing.getMessage());
+    }
+
+    /** The shipped taskora.yaml is the documented example: it spells out exactly the built-in defaults. */
+    @Test
+    void theShippedTaskoraYamlIsExactlyTheDefaults() throws Exception {
+        assertEquals(Config.defaults(), Config.yaml().load(Files.readString(REPO_CONFIG)));
+    }
+
+    @Test
+    void yamlErrorsGiveLineAndColumn() throws Exception {
+        Failure tab = rejected("minikube:\n\tcpus: 4\n");
+        assertTrue(tab.getMessage().contains("taskora.yaml:2:1: not valid YAML: a tab character"), tab.getMessage());
+        assertTrue(tab.hint.contains("spaces"), tab.hint);
+        Failure dup = rejected("target: minikube\nminikube:\n  cpus: 4\ntarget: context\n");
+        assertTrue(dup.getMessage().contains("taskora.yaml:4:1: not valid YAML: duplicate key 'target'"), dup.getMessage());
+        Failure indent = rejected("minikube:\n  cpus: 4\n   memoryMiB: 8192\n");
+        assertTrue(indent.getMessage().matches("(?s).*taskora\\.yaml:3:[0-9]+: not valid YAML: .*"), indent.getMessage());
+        assertTrue(indent.hint.contains("indentation"), indent.hint);
+    }
+
+    @Test
+    void aQuotedNumberIsReportedAsAString() throws Exception {
+        Failure f = rejected("minikube:\n  cpus: \"4\"\n");
+        assertTrue(f.getMessage().contains("minikube.cpus: expected an integer from 2 to 256, got the string \"4\""), f.getMessage());
+        assertTrue(f.getMessage().contains("remove the quotes"), f.getMessage());
+        Failure v = rejected("preflight:\n  minVersions:\n    kubectl: 1.30\n");
+        assertTrue(v.getMessage().contains("got the number 1.3") && v.getMessage().contains("quotes"), v.getMessage());
+    }
+
+    /** A copied taskora.yaml: its relative paths resolve from its own folder, and the error says so. */
+    @Test
+    void aMissingRelativePathSaysItResolvesFromTheFilesFolder() throws Exception {
+        Path f = tmp.resolve("other-repo/taskora.yaml");
+        Files.createDirectories(f.getParent());
+        Files.copy(REPO_CONFIG, f);
+        Config c = Config.load(f, List.of());
+        Failure chart = assertThrows(Failure.class, () -> c.existingDir("chart.path"));
+        assertTrue(chart.getMessage().startsWith("chart.path: 'charts/taskora' (" + tmp.resolve("other-repo/charts/taskora") + ") is not a directory"),
+                chart.getMessage());
+        assertTrue(chart.hint.contains("resolve from its folder (" + f.getParent() + "), not from the working directory"), chart.hint);
+        assertThrows(Failure.class, () -> c.existingFile("services.backend.dockerfile"));
+        assertEquals(Toolkit.REPO.resolve("charts/taskora"), load(List.of()).existingDir("chart.path"));
+    }
+
+    /** After `jbang catalog add`, the checkout is found through JBang's user catalog. */
+    @Test
+    void aRegisteredCatalogLeadsToItsCheckout() throws Exception {
+        Path checkout = Files.createDirectories(tmp.resolve("checkout"));
+        Files.writeString(checkout.resolve("taskora.yaml"), "");
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        Path userCatalog = tmp.resolve("jbang-home/jbang-catalog.json");
+        Files.createDirectories(userCatalog.getParent());
+        Files.writeString(userCatalog, "{\"catalogs\": {\"x\": {\"catalog-ref\": \"" + other.resolve("jbang-catalog.json") + "\"},"
+                + " \"taskora\": {\"catalog-ref\": \"" + checkout.resolve("jbang-catalog.json") + "\"}}}");
+        assertEquals(checkout, Config.registeredCheckout(userCatalog));
+        Files.writeString(userCatalog, "{\"catalogs\": {\"mine\": {\"catalog-ref\": \"" + checkout.resolve("jbang-catalog.json") + "\"}}}");
+        assertEquals(checkout, Config.registeredCheckout(userCatalog), "the only registered catalog with a taskora.yaml");
+        Files.writeString(userCatalog, "{\"catalogs\": {\"x\": {\"catalog-ref\": \"" + other.resolve("jbang-catalog.json") + "\"}}}");
+        assertEquals(null, Config.registeredCheckout(userCatalog));
+        assertEquals(null, Config.registeredCheckout(tmp.resolve("none.json")));
+    }
+
+    /** docs/TOOLKIT.md's defaults column is the code's: every key, every default, parsed from the table. */
+    @Test
+    void theDefaultsColumnOfToolkitMdIsTheCodes() throws Exception {
+        String doc = Files.readString(Toolkit.REPO.resolve("docs/TOOLKIT.md"));
+        String section = doc.substring(doc.indexOf("| key | default | allowed |"));
+        section = section.substring(0, section.indexOf("\n\n"));
+        java.util.Map<String, String> documented = new java.util.TreeMap<>();
+        List<String> services = List.of("frontend", "backend", "mcp-server");
+        java.util.regex.Pattern tick = java.util.regex.Pattern.compile("`([^`]*)`");
+        for (String row : section.lines().skip(2).toList()) {
+            String[] cells = row.split("(?<!\\\\)\\|");
+            List<String> keys = ticks(tick, cells[1]);
+            List<String> values = ticks(tick, cells[2]);
+            if (values.isEmpty()) values = List.of(cells[2].strip().split(",\\s*"));
+            for (String key : keys) {
+                if (key.contains("<name>")) {
+                    for (int i = 0; i < services.size(); i++)
+                        documented.put(key.replace("<name>", services.get(i)),
+                                (values.size() == 1 ? values.get(0) : values.get(i)).replace("<name>", services.get(i)));
+                } else if (key.contains("<tool>")) {
+                    for (String pair : values) documented.put(key.replace("<tool>", pair.split(" ")[0]), pair.split(" ")[1]);
+                } else {
+                    assertEquals(keys.size(), values.size(), "one default per key: " + row);
+                    documented.put(key, values.get(keys.indexOf(key)));
+                }
+            }
+        }
+        java.util.Map<String, String> code = new java.util.TreeMap<>();
+        flatten("", Config.defaults(), code);
+        assertEquals(code, documented, "docs/TOOLKIT.md's configuration table against Config.DEFAULTS");
+    }
+
+    static List<String> ticks(java.util.regex.Pattern tick, String cell) {
+        List<String> out = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = tick.matcher(cell);
+        while (m.find()) out.add(m.group(1));
+        return out;
+    }
+
+    /** Leaves as docs/TOOLKIT.md writes them: "" for the empty string, {} for an empty map, [a, b] for a list. */
+    static void flatten(String prefix, Object v, java.util.Map<String, String> out) {
+        if (v instanceof java.util.Map<?, ?> m && !m.isEmpty()) {
+            for (java.util.Map.Entry<?, ?> e : m.entrySet()) flatten(prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey(), e.getValue(), out);
+        } else if (v instanceof java.util.Map) {
+            out.put(prefix, "{}");
+        } else if (v instanceof List<?> l) {
+            out.put(prefix, "[" + String.join(", ", l.stream().map(String::valueOf).toList()) + "]");
+        } else {
+            out.put(prefix, "".equals(v) ? "\"\"" : String.valueOf(v));
+        }
     }
 }
