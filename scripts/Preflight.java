@@ -27,7 +27,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "preflight", mixinStandardHelpOptions = true, version = "taskora preflight 1.0",
-        description = {"Checks the tools and the host before a deploy: docker (with a reachable daemon), minikube, "
+        description = {"Checks the tools and the host before a deploy: docker (with a reachable daemon and BuildKit: "
+                + "the buildx plugin for a Docker 23+ client), minikube, "
                 + "kubectl, helm and Java present and new enough; kubectl-ai, kagent and `docker ai` reported "
                 + "when present; CPUs, memory and free disk against the Minikube profile.",
                 "Prints one row per check, with a fix hint on each failed row."},
@@ -113,6 +114,8 @@ public class Preflight implements Callable<Integer> {
             String sv = version(server.out());
             out.add(new Check("docker daemon", true, server.ok() && sv != null, server.ok() && sv != null ? sv : "unreachable",
                     "reachable", "start the Docker daemon (systemctl start docker) and check that your user may use it"));
+            boolean modern = atLeast(dv, "23");
+            out.add(buildKit(dv, modern ? Cmd.query("docker", "buildx", "version") : null, System.getenv("DOCKER_BUILDKIT")));
         }
 
         min = minVersion(cfg, "minikube", "1.32");
@@ -126,7 +129,7 @@ public class Preflight implements Callable<Integer> {
         Cmd.Result kc = Cmd.query("kubectl", "version", "--client", "-o", "json");
         String kv = kc.ok() ? version(Json.text(Json.parse(kc.out(), "kubectl version --client -o json"), "clientVersion", "gitVersion")) : null;
         out.add(new Check("kubectl", true, kv != null && atLeast(kv, min), kv != null ? kv : "not found", ">= " + min,
-                "install kubectl " + min + "+: https://kubernetes.io/docs/tasks/tools/ (or use `minikube kubectl --`)"));
+                "install kubectl " + min + "+ on PATH: https://kubernetes.io/docs/tasks/tools/ (the scripts run `kubectl` itself, not `minikube kubectl`)"));
 
         min = minVersion(cfg, "helm", "3.12");
         Cmd.Result hv = Cmd.query("helm", "version", "--template", "{{.Version}}");
@@ -168,6 +171,28 @@ public class Preflight implements Callable<Integer> {
         out.add(new Check("free disk", onMinikube, freeGiB >= wantDisk, freeGiB + " GiB", ">= " + wantDisk + " GiB (minikube.diskGiB)",
                 "free disk space (docker system prune) or ask for less: --set minikube.diskGiB=" + Math.max(5, freeGiB / 2)));
         return out;
+    }
+
+    /**
+     * What build-images needs from the docker client: BuildKit (it reads each Dockerfile's own
+     * .dockerignore and passes build secrets). A Docker 23+ client builds with BuildKit through the
+     * buildx plugin, and without the plugin every build fails ("BuildKit is enabled but the buildx
+     * component is missing"); a 20.10 to 22 client has BuildKit built in, which build-images turns
+     * on with DOCKER_BUILDKIT=1 unless the environment sets DOCKER_BUILDKIT=0.
+     * buildx is `docker buildx version` (null when not asked: a client older than 23).
+     */
+    static Check buildKit(String clientVersion, Cmd.Result buildx, String dockerBuildkitEnv) {
+        String need = "BuildKit (Docker 23+: the buildx plugin)";
+        if ("0".equals(dockerBuildkitEnv) || "false".equalsIgnoreCase(String.valueOf(dockerBuildkitEnv)))
+            return new Check("docker BuildKit", true, false, "DOCKER_BUILDKIT=" + dockerBuildkitEnv, need,
+                    "build-images needs BuildKit: unset DOCKER_BUILDKIT (or set it to 1)");
+        if (buildx == null)
+            return new Check("docker BuildKit", true, true, "BuildKit built into the " + clientVersion + " client", need, "");
+        if (buildx.ok())
+            return new Check("docker BuildKit", true, true, "buildx " + String.valueOf(version(buildx.out())), need, "");
+        return new Check("docker BuildKit", true, false, "no buildx plugin (client " + clientVersion + ")", need,
+                "install the buildx plugin: Docker's apt/rpm repository's docker-buildx-plugin, or its release binary as "
+                        + "~/.docker/cli-plugins/docker-buildx (https://docs.docker.com/go/buildx/); or put a Docker 20.10 to 22 client first on PATH");
     }
 
     static String minVersion(Config cfg, String tool, String dflt) {

@@ -105,4 +105,62 @@ class PreflightTest {
         assertTrue(bad.err().contains("target: expected one of minikube, context, got 'cloud'"), bad.err());
         assertFalse(bad.err().contains("Exception"), "no stack trace: " + bad.err());
     }
+
+    /** What build-images needs from docker, on a table: BuildKit, through buildx on a Docker 23+ client. */
+    @Test
+    void dockerBuildNeedsBuildxOnA23PlusClientAndBuildKitOnAnOlderOne() {
+        Preflight.Check missing = Preflight.buildKit("28.2.2", new Cmd.Result(1, "", "docker: unknown command: docker buildx", false), null);
+        assertFalse(missing.ok());
+        assertTrue(missing.required());
+        assertTrue(missing.found().contains("no buildx plugin") && missing.hint().contains("docker-buildx-plugin")
+                && missing.hint().contains("20.10 to 22 client"), missing.toString());
+        Preflight.Check plugin = Preflight.buildKit("28.2.2", new Cmd.Result(0, "github.com/docker/buildx v0.17.1 6a6e2b1\n", "", false), null);
+        assertTrue(plugin.ok() && plugin.found().equals("buildx 0.17.1"), plugin.toString());
+        assertTrue(Preflight.buildKit("20.10.24", null, null).ok(), "a 20.10 client has BuildKit built in (DOCKER_BUILDKIT=1)");
+        Preflight.Check off = Preflight.buildKit("20.10.24", null, "0");
+        assertFalse(off.ok());
+        assertTrue(off.hint().contains("unset DOCKER_BUILDKIT"), off.hint());
+    }
+
+    /**
+     * A real Docker 23+ client without the buildx plugin (the 28.2 client first on PATH on our
+     * machines): preflight fails the docker build row, and a real BuildKit build with it fails too.
+     */
+    @Test
+    void aRealDockerClientWithoutBuildxFailsPreflightLikeTheBuildWould() throws Exception {
+        Path client = null;
+        for (String d : (System.getenv("PATH") + ":/usr/local/bin:/usr/bin").split(":")) {
+            Path c = Path.of(d, "docker");
+            if (!java.nio.file.Files.isExecutable(c)) continue;
+            Toolkit.Run v = Toolkit.exec(List.of(c.toString(), "version", "--format", "{{.Client.Version}}"), java.util.Map.of(), tmp, null, 60);
+            String ver = Preflight.version(v.out());
+            if (ver == null || !Preflight.atLeast(ver, "23")) continue;
+            if (Toolkit.exec(List.of(c.toString(), "buildx", "version"), java.util.Map.of(), tmp, null, 60).exit() != 0) { client = c; break; }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(client != null, "no Docker 23+ client without buildx on this machine");
+        Toolkit.World w = new Toolkit.World(tmp);
+        java.nio.file.Files.createSymbolicLink(w.bin.resolve("docker"), client);
+        Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString()).expect(Exit.CHECK_FAILED);
+        String row = r.out().lines().filter(l -> l.startsWith("docker BuildKit ")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        assertTrue(row.contains("FAIL") && row.contains("no buildx plugin") && row.contains("install the buildx plugin"), row);
+        assertTrue(r.out().contains("required check(s) failed: docker BuildKit"), r.out());
+        Path ctx = java.nio.file.Files.createDirectories(tmp.resolve("ctx"));
+        java.nio.file.Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\n");
+        Toolkit.Run build = Toolkit.exec(List.of(client.toString(), "build", "-t", "taskora-test/buildx-probe:never", ctx.toString()),
+                java.util.Map.of("DOCKER_BUILDKIT", "1"), tmp, null, 120);
+        assertTrue(build.exit() != 0 && build.all().contains("buildx component is missing"), "what build-images would meet: " + build.all());
+    }
+
+    @Test
+    void theKubectlHintIsTheKubectlTheScriptsRun() {
+        // PATH holds only the fakes minikube and helm: no kubectl at all.
+        Toolkit.World w = new Toolkit.World(tmp, "minikube", "helm");
+        Toolkit.Run r = w.script("Preflight", java.util.Map.of("PATH", w.bin.toString()),
+                "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString(), "--json");
+        Object kubectl = ((List<?>) Toolkit.json(r.out())).stream().filter(c -> "kubectl".equals(Json.text(c, "name"))).findFirst().orElseThrow();
+        assertEquals(Boolean.FALSE, Json.at(kubectl, "ok"), r.out());
+        String hint = Json.text(kubectl, "hint");
+        assertFalse(hint.contains("minikube kubectl --"), "the scripts run kubectl from PATH, never `minikube kubectl --`: " + hint);
+        assertTrue(hint.contains("https://kubernetes.io/docs/tasks/tools/"), hint);
+    }
 }
