@@ -81,20 +81,119 @@ class JBangTest {
         assertTrue(r.err().contains("deploy: error: dry run: the real run would stop at preflight: preflight failed: docker, minikube, helm"), r.err());
     }
 
-    /** With JBang's own home: `jbang catalog add --name taskora FILE`, then the alias from any directory. */
+    /** `../jbang deploy@taskora` in app/: JBang crashed with a NullPointerException (exit 4) there. */
     @Test
-    void catalogAddThenTheAliasWorksFromAnyDirectory() throws Exception {
+    void everyAliasAnswersHelpFromASubfolder() {
+        for (String alias : ALIASES) {
+            Toolkit.Run r = Toolkit.exec(List.of("../jbang", alias + "@taskora", "--help"), noJbangEnv(), Toolkit.REPO.resolve("app"), null, 600).expect(0);
+            assertTrue(r.out().startsWith("Usage: " + alias + " "), alias + ": " + r.out());
+        }
+    }
+
+    /** /path/to/checkout/jbang from any directory runs that checkout's aliases with its taskora.yaml. */
+    @Test
+    void theLauncherRunsItsCheckoutsAliasesFromAnyDirectory() throws Exception {
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        String launcher = Toolkit.REPO.resolve("jbang").toString();
+        Toolkit.Run help = Toolkit.exec(List.of(launcher, "smoke@taskora", "--help"), noJbangEnv(), elsewhere, null, 600).expect(0);
+        assertTrue(help.out().startsWith("Usage: smoke "), help.out());
+        Toolkit.Run pre = Toolkit.exec(List.of(launcher, "preflight@taskora", "--json"), noJbangEnv(), elsewhere, null, 600);
+        assertTrue(pre.exit() == 0 || pre.exit() == Exit.CHECK_FAILED, "taskora.yaml of the checkout is found:\n" + pre.all());
+        assertTrue(pre.out().contains("\"name\": \"minikube\""), pre.out());
+    }
+
+    /** README's `jbang catalog add` line, for this checkout. */
+    static List<String> readmeCatalogAdd() throws Exception {
+        String line = Files.readString(Toolkit.REPO.resolve("README.md")).lines().map(String::strip)
+                .filter(l -> l.startsWith("jbang catalog add ")).findFirst().orElseThrow(() -> new AssertionError("README has no `jbang catalog add` line"));
+        line = line.replaceFirst("\\s+#.*$", "").replace("/path/to/taskora-deploy", Toolkit.REPO.toString());
+        return new ArrayList<>(List.of(line.substring("jbang ".length()).split("\\s+")));
+    }
+
+    /**
+     * An installed jbang (JBang's own jar behind JBang's launcher protocol; no Taskora launcher in
+     * between): README's `jbang catalog add` from another directory, then every alias from that
+     * directory, from a subfolder of the checkout, and the checkout's taskora.yaml found.
+     */
+    @Test
+    void afterReadmesCatalogAddAnInstalledJbangRunsTheAliasesFromAnywhere() throws Exception {
+        Path jbang = installedJbang();
+        Map<String, String> env = ownJbangHome();
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        List<String> add = new ArrayList<>(List.of(jbang.toString()));
+        add.addAll(readmeCatalogAdd());
+        Toolkit.exec(add, env, elsewhere, null, 300).expect(0);
+        for (String alias : ALIASES) {
+            Toolkit.Run r = Toolkit.exec(List.of(jbang.toString(), alias + "@taskora", "--help"), env, elsewhere, null, 600).expect(0);
+            assertTrue(r.out().startsWith("Usage: " + alias + " "), alias + ": " + r.out());
+        }
+        Toolkit.Run sub = Toolkit.exec(List.of(jbang.toString(), "smoke@taskora", "--help"), env, Toolkit.REPO.resolve("app"), null, 600).expect(0);
+        assertTrue(sub.out().startsWith("Usage: smoke "), "the repo's own catalog does not shadow the registered one: " + sub.all());
+        Toolkit.Run pre = Toolkit.exec(List.of(jbang.toString(), "preflight@taskora", "--json"), env, elsewhere, null, 600);
+        assertTrue(pre.exit() == 0 || pre.exit() == Exit.CHECK_FAILED, "taskora.yaml found through the registered catalog:\n" + pre.all());
+    }
+
+    /** README's `jbang catalog add`, run inside the checkout, twice and with --force: the tracked catalog is untouched. */
+    @Test
+    void readmesCatalogAddInsideTheRepoLeavesTheTrackedCatalogAlone() throws Exception {
+        byte[] before = Files.readAllBytes(Toolkit.REPO.resolve("jbang-catalog.json"));
+        Map<String, String> env = ownJbangHome();
+        List<String> add = new ArrayList<>(List.of(Toolkit.REPO.resolve("jbang").toString()));
+        add.addAll(readmeCatalogAdd());
+        Toolkit.exec(add, env, Toolkit.REPO.resolve("app"), null, 300).expect(0);
+        List<String> force = new ArrayList<>(add);
+        force.add(1 + force.indexOf("add"), "--force");
+        Toolkit.exec(force, env, Toolkit.REPO, null, 300).expect(0);
+        assertEquals(new String(before), Files.readString(Toolkit.REPO.resolve("jbang-catalog.json")), "the tracked catalog is unchanged");
+        assertTrue(Files.readString(tmp.resolve("jbang-home/jbang-catalog.json")).contains(Toolkit.REPO.resolve("jbang-catalog.json").toString()),
+                "registered in JBang's user catalog");
+    }
+
+    /** docs/TOOLKIT.md: `scripts/Deploy.java --help`, the file run as a program, with no jbang on PATH. */
+    @Test
+    void theScriptsAreExecutableFiles() throws Exception {
+        Toolkit.Run modes = Toolkit.exec(List.of("git", "ls-files", "-s", "scripts"), Map.of(), Toolkit.REPO, null, 60).expect(0);
+        for (String alias : List.of("Preflight", "MinikubeProfile", "BuildImages", "Deploy", "Smoke"))
+            assertTrue(modes.out().lines().anyMatch(l -> l.startsWith("100755 ") && l.endsWith("scripts/" + alias + ".java")),
+                    alias + ".java is executable in git:\n" + modes.out());
+        Toolkit.Run r = Toolkit.exec(List.of("scripts/Deploy.java", "--help"), noJbangEnv(), Toolkit.REPO, null, 600).expect(0);
+        assertTrue(r.out().startsWith("Usage: deploy "), r.out());
+    }
+
+    static Path taskoraCache() {
+        String cache = System.getenv("TASKORA_CACHE");
+        if (cache != null && !cache.isBlank()) return Path.of(cache);
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return Path.of(xdg != null && !xdg.isBlank() ? xdg : System.getProperty("user.home") + "/.cache", "taskora");
+    }
+
+    /** JBang's home for one test (its own user catalog), sharing the suite's cache of compiled scripts. */
+    Map<String, String> ownJbangHome() {
         Map<String, String> env = noJbangEnv();
         env.put("JBANG_DIR", tmp.resolve("jbang-home").toString());
-        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
-        List<String> launcher = List.of(Toolkit.REPO.resolve("jbang").toString());
-        List<String> add = new ArrayList<>(launcher);
-        add.addAll(List.of("catalog", "add", "--name", "taskora", Toolkit.REPO.resolve("jbang-catalog.json").toString()));
-        Toolkit.exec(add, env, elsewhere, null, 300).expect(0);
-        List<String> help = new ArrayList<>(launcher);
-        help.addAll(List.of("smoke@taskora", "--help"));
-        Toolkit.Run r = Toolkit.exec(help, env, elsewhere, null, 300).expect(0);
-        assertTrue(r.out().startsWith("Usage: smoke "), r.out());
+        env.put("JBANG_CACHE_DIR", System.getenv().getOrDefault("JBANG_DIR", taskoraCache().resolve("jbang/home").toString()) + "/cache");
+        return env;
+    }
+
+    /** A stand-in for an installed jbang: the bootstrapped JBang jar behind JBang's launcher protocol. */
+    Path installedJbang() throws Exception {
+        jbang(noJbangEnv(), "version").expect(0); // bootstraps the jar once
+        String cache = taskoraCache().toString();
+        String version = "0.132.1";
+        java.util.regex.Matcher v = java.util.regex.Pattern.compile("JBANG_VERSION=\"\\$\\{TASKORA_JBANG_VERSION:-([0-9.]+)}\"")
+                .matcher(Files.readString(Toolkit.REPO.resolve("jbang")));
+        if (v.find()) version = v.group(1);
+        Path jar = Path.of(cache, "jbang", version, "jbang-cli-" + version + "-all.jar");
+        assertTrue(Files.isRegularFile(jar), jar.toString());
+        Path bin = Files.createDirectories(tmp.resolve("installed-bin"));
+        Path jbang = bin.resolve("jbang");
+        Files.writeString(jbang, "#!/usr/bin/env bash\n"
+                + "export JBANG_RUNTIME_SHELL=bash JBANG_STDIN_NOTTY=true JBANG_LAUNCH_CMD=\"$0\"\n"
+                + "out=\"$('" + Toolkit.javaBin() + "' -classpath '" + jar + "' dev.jbang.Main \"$@\")\"; rc=$?\n"
+                + "if [ $rc -eq 255 ]; then eval \"exec $out\"; fi\n"
+                + "[ -n \"$out\" ] && printf '%s\\n' \"$out\"\nexit $rc\n");
+        jbang.toFile().setExecutable(true);
+        return jbang;
     }
 
     @Test
@@ -106,8 +205,9 @@ class JBangTest {
         Map<String, String> env = noJbangEnv();
         env.put("PATH", bin + ":" + env.get("PATH"));
         env.put("TASKORA_NO_SYSTEM_JBANG", null);
-        Toolkit.Run r = jbang(env, "deploy@taskora", "--dry-run").expect(0);
-        assertEquals("installed jbang: deploy@taskora --dry-run\n", r.out());
+        Toolkit.Run r = jbang(env, "deploy@taskora", "--dry-run", "x@taskora").expect(0);
+        assertEquals("installed jbang: deploy@" + Toolkit.REPO + " --dry-run x@taskora\n", r.out(),
+                "the alias is this checkout's (the script's own arguments are left alone)");
     }
 
     /** JBang's launcher protocol: exit 255 means "exec the command printed on stdout". */

@@ -27,8 +27,9 @@ class ToolkitFilesTest {
             assertTrue(Files.isRegularFile(script), a + " -> " + script);
             assertTrue(Json.text(aliases.get(a), "description").length() > 20, a + " has a one-line description");
         }
-        assertEquals("jbang-catalog.json", Json.text(cat, "catalogs", "taskora", "catalog-ref"),
-                "the catalog names itself 'taskora', so deploy@taskora resolves in a fresh clone");
+        assertEquals(null, Json.at(cat, "catalogs"),
+                "no catalog named 'taskora' inside the repo: JBang resolves a relative catalog-ref from the working directory "
+                        + "(a crash in subfolders) and it would shadow the one `jbang catalog add --global` registers; ./jbang maps @taskora");
     }
 
     @Test
@@ -54,7 +55,8 @@ class ToolkitFilesTest {
                         assertTrue(Files.isRegularFile(f.getParent().resolve(src)), f + " includes " + src);
             }
             if (!f.getParent().getFileName().toString().equals("lib")) {
-                assertTrue(text.startsWith("///usr/bin/env jbang \"$0\" \"$@\" ; exit $?\n//JAVA 17+\n"), f + " runs as ./Script.java");
+                assertTrue(text.startsWith("///usr/bin/env bash -c 'l=\"${0%/*}/../jbang\"; [ -x \"$l\" ] || l=jbang; exec \"$l\" \"$0\" \"$@\"' \"$0\" \"$@\" ; exit $?\n//JAVA 17+\n"),
+                        f + " runs as ./Script.java, through the checkout's ./jbang (else a jbang on PATH)");
                 assertTrue(text.contains("//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java"), f + " brings its helpers");
                 assertTrue(text.contains("public static void main(String... args)"), f + " has a main");
             }
