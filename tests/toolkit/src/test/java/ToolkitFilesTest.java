@@ -65,4 +65,31 @@ class ToolkitFilesTest {
         Matcher v = Pattern.compile("JBANG_VERSION=\"\\$\\{TASKORA_JBANG_VERSION:-([0-9.]+)}\"").matcher(Files.readString(Toolkit.REPO.resolve("jbang")));
         assertTrue(v.find(), "the launcher pins JBang's version");
     }
+
+    /**
+     * docs/TROUBLESHOOTING.md quotes the scripts' errors and hints as `error: ...`, `hint: ...` and
+     * preflight's FIX column as `fix: ...`, with … where a value goes: every piece between the …
+     * must still be in the scripts' source (string escapes undone), so the guide follows the code.
+     */
+    @Test
+    void troubleshootingQuotesWhatTheScriptsPrint() throws Exception {
+        StringBuilder src = new StringBuilder();
+        try (Stream<Path> s = Files.walk(SCRIPTS)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".java")).sorted().toList()) src.append(Files.readString(f)).append('\n');
+        }
+        src.append(Files.readString(Toolkit.REPO.resolve("jbang")));
+        String code = src.toString().replace("\\\"", "\"").replace("\\\\", "\\");
+        Matcher m = Pattern.compile("`(error|hint|fix): ([^`]+)`").matcher(Files.readString(Toolkit.REPO.resolve("docs/TROUBLESHOOTING.md")));
+        int quotes = 0;
+        List<String> stale = new ArrayList<>();
+        while (m.find()) {
+            quotes++;
+            for (String piece : m.group(2).split("…")) {
+                String p = piece.replaceAll("^[\\s()'\":,]+|[\\s()'\":,]+$", "");
+                if (p.length() >= 4 && !code.contains(p)) stale.add("`" + m.group(1) + ": " + m.group(2) + "`: '" + p + "'");
+            }
+        }
+        assertTrue(quotes >= 20, "the guide quotes the scripts: " + quotes);
+        assertEquals(List.of(), stale, "quoted in docs/TROUBLESHOOTING.md but no longer printed by the scripts");
+    }
 }
