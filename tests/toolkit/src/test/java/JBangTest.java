@@ -160,6 +160,19 @@ class JBangTest {
         assertTrue(r.out().startsWith("Usage: deploy "), r.out());
     }
 
+    /** docs/TOOLKIT.md's copy-a-script recipe, run as written (into a temporary other-repo), with no jbang on PATH. */
+    @Test
+    void theCopyRecipeWorksWithoutJbangOnPath() throws Exception {
+        String doc = Files.readString(Toolkit.REPO.resolve("docs/TOOLKIT.md"));
+        String section = doc.substring(doc.indexOf("## Copying a script into another repository"));
+        String block = section.substring(section.indexOf("```sh\n") + 6, section.indexOf("```", section.indexOf("```sh\n") + 6));
+        Path other = tmp.resolve("other-repo");
+        String script = "set -e\n" + block.replace("other-repo", other.toString());
+        Toolkit.Run r = Toolkit.exec(List.of("bash", "-c", script), noJbangEnv(), Toolkit.REPO, null, 600).expect(0);
+        assertTrue(r.out().startsWith("Usage: smoke "), r.all());
+        assertTrue(Files.isRegularFile(other.resolve("jbang")) && Files.isRegularFile(other.resolve("scripts/lib/Json.java")), "the recipe copies what runs");
+    }
+
     static Path taskoraCache() {
         String cache = System.getenv("TASKORA_CACHE");
         if (cache != null && !cache.isBlank()) return Path.of(cache);
