@@ -353,19 +353,24 @@ public class Deploy implements Callable<Integer> {
     }
 
     // ---------------------------------------------------------------- rollout
-    /** `kubectl rollout status` of the release's Deployments and StatefulSets, as shown in the plan. */
+    /**
+     * `kubectl rollout status` of the release's Deployments, then its StatefulSets, by label, as
+     * shown in the plan (one kind per command: what every kubectl since 1.25 accepts with -l).
+     */
     static String rollout(Config cfg) {
         long secs = cfg.num("smoke.timeoutSeconds");
-        List<String> argv = cfg.kubectl("rollout", "status", "deployment,statefulset", "-n", cfg.namespace(),
-                "-l", "app.kubernetes.io/instance=" + cfg.release(), "--timeout=" + secs + "s");
-        Cmd.Result r = Cmd.change(argv, Duration.ofSeconds(secs + 30));
-        if (Cmd.dryRun) return "would wait up to " + secs + "s for every Deployment and StatefulSet";
-        if (r.ok()) return "every Deployment and StatefulSet rolled out";
-        Cmd.Result w = Cmd.query(cfg.kubectl("get", "deployments,statefulsets", "-n", cfg.namespace(), "-l",
-                "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
-        List<String> pending = w.ok() ? rolloutPending(Json.parse(w.out(), "kubectl get deployments,statefulsets")) : List.of();
-        throw new Failure(Exit.CHECK_FAILED, "not rolled out within " + secs + "s: " + (pending.isEmpty() ? r.tail() : String.join(", ", pending)),
-                "kubectl -n " + cfg.namespace() + " describe pods -l app.kubernetes.io/instance=" + cfg.release());
+        for (String kind : List.of("deployment", "statefulset")) {
+            List<String> argv = cfg.kubectl("rollout", "status", kind, "-n", cfg.namespace(),
+                    "-l", "app.kubernetes.io/instance=" + cfg.release(), "--timeout=" + secs + "s");
+            Cmd.Result r = Cmd.change(argv, Duration.ofSeconds(secs + 30));
+            if (r.ok()) continue;
+            Cmd.Result w = Cmd.query(cfg.kubectl("get", "deployments,statefulsets", "-n", cfg.namespace(), "-l",
+                    "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
+            List<String> pending = w.ok() ? rolloutPending(Json.parse(w.out(), "kubectl get deployments,statefulsets")) : List.of();
+            throw new Failure(Exit.CHECK_FAILED, "not rolled out within " + secs + "s: " + (pending.isEmpty() ? r.tail() : String.join(", ", pending)),
+                    "kubectl -n " + cfg.namespace() + " describe pods -l app.kubernetes.io/instance=" + cfg.release());
+        }
+        return Cmd.dryRun ? "would wait up to " + secs + "s for every Deployment and StatefulSet" : "every Deployment and StatefulSet rolled out";
     }
 
     /** Workloads whose updated, ready replicas are short of spec.replicas (or whose generation is not observed yet). */

@@ -128,13 +128,14 @@ class DeployTest {
         Toolkit.Run r = deploy(w, app, Map.of()).expect(0);
         List<String> changes = w.allCalls().stream().filter(c -> c.startsWith("minikube start") || c.startsWith("kubectl --context tiny create")
                 || c.startsWith("helm upgrade") || c.startsWith("kubectl --context tiny rollout") || c.startsWith("kubectl --context tiny port-forward")).toList();
-        assertEquals(6, changes.size(), changes.toString());
+        assertEquals(7, changes.size(), changes.toString());
         assertTrue(changes.get(0).startsWith("minikube start -p tiny"));
         assertEquals("kubectl --context tiny create namespace tiny-ns", changes.get(1));
         assertTrue(changes.get(2).startsWith("helm upgrade --install tiny " + app.resolve("chart")), changes.get(2));
-        assertEquals("kubectl --context tiny rollout status deployment,statefulset -n tiny-ns -l app.kubernetes.io/instance=tiny --timeout=6s", changes.get(3));
-        assertTrue(changes.get(4).contains("port-forward -n tiny-ns --address 127.0.0.1 svc/tiny-backend :8000"), changes.get(4));
-        assertTrue(changes.get(5).contains("svc/tiny-frontend :3000"), changes.get(5));
+        assertEquals("kubectl --context tiny rollout status deployment -n tiny-ns -l app.kubernetes.io/instance=tiny --timeout=6s", changes.get(3));
+        assertEquals("kubectl --context tiny rollout status statefulset -n tiny-ns -l app.kubernetes.io/instance=tiny --timeout=6s", changes.get(4));
+        assertTrue(changes.get(5).contains("port-forward -n tiny-ns --address 127.0.0.1 svc/tiny-backend :8000"), changes.get(5));
+        assertTrue(changes.get(6).contains("svc/tiny-frontend :3000"), changes.get(6));
         String helm = changes.get(2);
         Matcher tag = Pattern.compile("frontend.image.tag=(sha-[0-9a-f]{12})").matcher(helm);
         assertTrue(tag.find(), helm);
@@ -162,6 +163,15 @@ class DeployTest {
         assertFalse(again.out().contains("docker build -f"), again.out());
         assertTrue(again.out().contains("is up to date; helm not run"), again.out());
         assertTrue(again.out().contains("the chart generates the Secret once and keeps it"), again.out());
+    }
+
+    @Test
+    void aRolloutThatDoesNotFinishNamesTheWorkload() {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = deploy(w, app, Map.of("FAKE_POD_NOT_READY", "backend"), "--skip-smoke").expect(Exit.CHECK_FAILED);
+        assertTrue(r.err().contains("not rolled out within 6s: Deployment/tiny-backend 0/1 ready"), r.err());
+        assertTrue(r.out().contains("$ kubectl --context tiny rollout status deployment -n tiny-ns -l app.kubernetes.io/instance=tiny --timeout=6s"), r.out());
     }
 
     @Test
@@ -228,9 +238,9 @@ class DeployTest {
                 build = out.indexOf("[dry-run] $ eval $(minikube -p tiny docker-env) && DOCKER_BUILDKIT=1 docker build"),
                 ns = out.indexOf("[dry-run] $ kubectl --context tiny create namespace tiny-ns"),
                 helm = out.indexOf("[dry-run] $ helm upgrade --install tiny"),
-                rollout = out.indexOf("[dry-run] $ kubectl --context tiny rollout status deployment,statefulset -n tiny-ns -l app.kubernetes.io/instance=tiny");
+                rollout = out.indexOf("[dry-run] $ kubectl --context tiny rollout status deployment -n tiny-ns -l app.kubernetes.io/instance=tiny");
         assertTrue(start >= 0 && start < build && build < ns && ns < helm && helm < rollout, "ordered, copyable plan:\n" + out);
-        assertTrue(out.contains("dry run: 6 command(s) planned, none run; every check passed"), out);
+        assertTrue(out.contains("dry run: 7 command(s) planned, none run; every check passed"), out);
         assertTrue(w.allCalls().stream().noneMatch(c -> c.startsWith("minikube start") || c.contains(" create ") || c.startsWith("helm upgrade")),
                 w.allCalls().toString());
         for (String ref : images) assertTrue(Toolkit.docker("image", "inspect", ref).exit() != 0, "no image built: " + ref);
