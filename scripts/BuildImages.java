@@ -34,13 +34,13 @@ import picocli.CommandLine.Option;
 @Command(name = "build-images", mixinStandardHelpOptions = true, version = "taskora build-images 1.0",
         description = {"Builds every service image of taskora.yaml with an immutable tag (a hash of the build context, "
                 + "the Dockerfile, its .dockerignore and the build args; or the git commit) into the target's image "
-                + "store: Minikube's Docker daemon (minikube docker-env), or the local engine with --store local or "
-                + "--target context. Images whose inputs did not change are not rebuilt. Each image is checked: size "
+                + "store: Minikube's Docker daemon (minikube docker-env), or the local engine with --target context (or "
+                + "--store local with a build.loadCommand that hands the images to the cluster). Images whose inputs did not change are not rebuilt. Each image is checked: size "
                 + "within its budget, a non-root user, a HEALTHCHECK, no secret-looking values in env, labels or history.",
                 "Prints a table of tags, sizes, build times and checks."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every image built (or unchanged) and passed its checks", "1:an image failed a check",
-                "2:bad option or configuration", "3:a docker or minikube command failed"})
+                "2:bad option or configuration", "3:a docker or minikube command failed", "70:unexpected error (a bug: please report it)"})
 public class BuildImages implements Callable<Integer> {
     @Mixin Options options;
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
                 + "another driver is reported with the command that fixes it, never recreated silently."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the profile runs as configured (or was deleted)", "2:bad option or configuration",
-                "3:a minikube command failed", "4:the running profile does not match taskora.yaml (fix printed)"})
+                "3:a minikube command failed", "4:the running profile does not match taskora.yaml (fix printed)", "70:unexpected error (a bug: please report it)"})
 public class MinikubeProfile implements Callable<Integer> {
     @Mixin Options options;
 

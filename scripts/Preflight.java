@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
                 + "when present; CPUs, memory and free disk against the Minikube profile.",
                 "Prints one row per check, with a fix hint on each failed row."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every required check passed", "1:a required check failed", "2:bad option or configuration"})
+        exitCodeList = {"0:every required check passed", "1:a required check failed", "2:bad option or configuration", "70:unexpected error (a bug: please report it)"})
 public class Preflight implements Callable<Integer> {
     @Mixin Options options;
 

@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
                 "Reaches the app by kubectl port-forward on 127.0.0.1 (default), or through the Ingress with --via ingress. "
                 + "Services and pods are found by the labels app.kubernetes.io/instance and app.kubernetes.io/component."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every check passed", "1:a check failed", "2:bad option or configuration", "3:kubectl failed"})
+        exitCodeList = {"0:every check passed", "1:a check failed", "2:bad option or configuration", "3:kubectl failed", "70:unexpected error (a bug: please report it)"})
 public class Smoke implements Callable<Integer> {
     @Mixin Options options;
 

@@ -58,6 +58,14 @@ class ExitCodeTest {
     }
 
     @Test
+    void everyScriptsHelpListsExit70() {
+        for (Object script : new Object[] {new Preflight(), new MinikubeProfile(), new BuildImages(), new Deploy(), new Smoke()}) {
+            String help = new picocli.CommandLine(script).getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
+            assertTrue(help.contains("70   unexpected error (a bug: please report it)"), help);
+        }
+    }
+
+    @Test
     void everyExitCodeIsDocumented() throws Exception {
         String doc = Files.readString(Toolkit.REPO.resolve("docs/TOOLKIT.md"));
         for (int code : new int[] {Exit.OK, Exit.CHECK_FAILED, Exit.USAGE, Exit.COMMAND_FAILED, Exit.PROFILE_MISMATCH, Exit.ROLLED_BACK, Exit.UNEXPECTED})
