@@ -7,8 +7,8 @@ else cat "$work/uninstall.out" >&2; fail "deploy --uninstall"; fi
 helm status "$RELEASE" -n "$NS" >/dev/null 2>&1 && fail "the release is still installed" || pass "the release is gone"
 grep -q '^kept: .*persistentvolumeclaim/.*secret/' "$work/uninstall.out" \
   && pass "uninstall said what it kept: $(sed -n 's/^kept: \([^(]*\).*/\1/p' "$work/uninstall.out")" || fail "uninstall did not say what it kept"
-kubectl get pvc -n "$NS" -l "app.kubernetes.io/instance=$RELEASE" -o name | grep -q . \
-  && pass "the PostgreSQL volume is kept" || fail "the PostgreSQL volume is gone"
+pvcs="$(kubectl get pvc -n "$NS" -l "app.kubernetes.io/instance=$RELEASE" -o name)"  # no grep -q in a pipe under pipefail
+[ -n "$pvcs" ] && pass "the PostgreSQL volume is kept: $pvcs" || fail "the PostgreSQL volume is gone"
 t0=$SECONDS
 if "$JBANG" deploy@taskora "${DEPLOY[@]}" --skip-smoke >"$work/reinstall.out" 2>&1; then pass "reinstall in $((SECONDS - t0))s"
 else cat "$work/reinstall.out" >&2; fail "reinstall after --uninstall"; fi
