@@ -125,12 +125,23 @@ def test_unknown_conversation_and_bad_input(client, alice):
     assert client.post(alice.url("/chat"), json={"message": "hi"}).status_code == 401
 
 
-def test_mcp_server_down_is_503(settings, alice):
+def test_mcp_server_down_only_the_chat_is_unavailable(settings, alice):
+    """Without the MCP server the chat answers 503 "assistant unavailable" with Retry-After, while
+    the backend stays ready and the task API keeps serving (readiness does not depend on MCP)."""
     down = settings.model_copy(update={"mcp_server_url": "http://127.0.0.1:9/mcp"})
     with make_client(down) as c:
         r = c.post(alice.url("/chat"), headers=alice.headers, json={"message": "show my tasks"})
-        assert r.status_code == 503 and "unreachable" in r.json()["detail"]
-        assert c.get("/readyz").status_code == 503
+        assert r.status_code == 503
+        assert r.json()["detail"].startswith("assistant unavailable:")
+        assert r.headers["retry-after"] == "5"
+        ready = c.get("/readyz")
+        assert ready.status_code == 200
+        assert ready.json()["status"] == "degraded"
+        assert ready.json()["checks"]["database"] == "ok"
+        assert ready.json()["checks"]["mcp_server"].startswith("unreachable")
+        r = c.post(alice.url("/tasks"), headers=alice.headers, json={"title": "still works"})
+        assert r.status_code == 201
+        assert [t["title"] for t in c.get(alice.url("/tasks"), headers=alice.headers).json()][-1] == "still works"
 
 
 def test_wrong_service_token_is_refused(settings, alice):

@@ -76,7 +76,9 @@ def test_sigterm_fails_readiness_then_stops(db_url, mcp_url):
         proc.send_signal(signal.SIGTERM)
         time.sleep(0.5)
         assert httpx.get(base + "/readyz").status_code == 503  # draining: out of rotation
-        assert httpx.get(base + "/healthz").status_code == 200  # but alive and serving
+        alive = httpx.get(base + "/healthz")
+        assert alive.status_code == 200  # but alive and serving,
+        assert alive.headers["connection"] == "close"  # and moving keep-alive clients elsewhere
         rc = proc.wait(timeout=15)
         elapsed = time.monotonic() - t0
         assert rc == 0 and 1.8 <= elapsed < 12, elapsed
@@ -121,3 +123,33 @@ def test_models_match_the_migrated_schema(db_url):
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_database_down_is_503_with_retry_after(settings, alice):
+    """A database that cannot be reached (as while its pod restarts) is a 503 with Retry-After on
+    every path that needs it, and readiness fails; never a 500."""
+    from conftest import make_client
+    dead = settings.model_copy(update={"database_url": "postgresql://u:p@127.0.0.1:9/db"})
+    with make_client(dead) as c:
+        for method, path, body in (("GET", alice.url("/tasks"), None),
+                                   ("POST", alice.url("/tasks"), {"title": "lost?"}),
+                                   ("POST", "/api/auth/login", {"email": alice.email, "password": alice.password})):
+            r = c.request(method, path, headers=alice.headers, json=body)
+            assert r.status_code == 503, (path, r.status_code, r.text)
+            assert r.json() == {"detail": "the database is unavailable; try again shortly"}
+            assert r.headers["retry-after"] == "3"
+        ready = c.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["checks"]["database"].startswith("unreachable")
+
+
+def test_answers_say_connection_close_while_draining(client):
+    """During the drain every answer closes its connection, so keep-alive clients move to other pods."""
+    assert "close" not in client.get("/healthz").headers.get("connection", "")
+    client.app.state.draining = True
+    try:
+        r = client.get("/healthz")
+        assert r.status_code == 200 and r.headers["connection"] == "close"
+        assert client.get("/readyz").status_code == 503
+    finally:
+        client.app.state.draining = False
+    assert client.get("/readyz").status_code == 200

@@ -16,6 +16,7 @@ from app.models import ChatIn, ChatOut, ConversationOut, MessageOut
 router = APIRouter(prefix="/api/{user_id}", tags=["chat"])
 log = logging.getLogger("taskora.chat")
 HISTORY_LIMIT = 30
+RETRY_AFTER_SECONDS = 5  # about the time an MCP server pod takes to come back
 
 
 @router.post("/chat", response_model=ChatOut)
@@ -49,7 +50,9 @@ async def chat(body: ChatIn, user: PathUser, request: Request) -> ChatOut:
     except ToolServerUnavailable as exc:
         log.error("tool server unavailable", extra={"fields": {"error": str(exc)}})
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
-                            detail="the assistant's tool server is unreachable; try again shortly")
+                            detail="assistant unavailable: its tool server cannot be reached; your tasks "
+                                   "still work, try the chat again shortly",
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     def store():
         with Session(engine, expire_on_commit=False) as s:
