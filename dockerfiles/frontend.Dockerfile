@@ -40,7 +40,9 @@ EXPOSE 3000
 # Health from what the image has (Node's fetch); no curl or wget.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3000/api/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "server.js"]
+# graceful.cjs (app/frontend/scripts) drains on SIGTERM: readiness fails, requests in flight
+# finish, then the server exits (SHUTDOWN_DRAIN_SECONDS, app/frontend/README.md).
+CMD ["node", "--require", "./graceful.cjs", "server.js"]
 # Last, so that a new revision only changes the image's metadata.
 ARG VERSION=0.0.0-dev
 ARG REVISION=unknown

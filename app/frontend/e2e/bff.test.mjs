@@ -1,11 +1,13 @@
 // The backend-for-frontend against a scripted backend: cookies, the bearer token and user-scoped
 // paths it sends, and how it maps the backend's errors. Needs `npm run build` first.
 import assert from "node:assert/strict";
+import { get } from "node:http";
 import { existsSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMockBackend } from "./mock-backend.mjs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { freePort, startFrontend } from "./frontend-server.mjs";
 
 const standalone = join(dirname(fileURLToPath(import.meta.url)), "..", ".next", "standalone");
@@ -24,13 +26,13 @@ after(async () => {
 });
 
 /** A tiny cookie jar: one browser session. */
-function client() {
+function client(base) {
   const jar = new Map();
   async function call(method, path, body, headers = {}) {
     const h = { ...headers };
     if (jar.size) h.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
     if (body !== undefined) h["content-type"] = "application/json";
-    const res = await fetch(`${fe.url}${path}`, { method, headers: h, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body), redirect: "manual" });
+    const res = await fetch(`${base ?? fe.url}${path}`, { method, headers: h, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body), redirect: "manual" });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");
       const i = pair.indexOf("=");
@@ -256,6 +258,102 @@ describe("BACKEND_URL at run time", () => {
     } finally {
       await down.stop();
       await unset.stop();
+    }
+  });
+});
+
+describe("resilience", () => {
+  const signup = (c, email) => c.call("POST", "/api/auth/signup", { email, password: "s3cret-pass" });
+
+  test("a GET whose connection breaks is sent again; a POST is not (the backend may have acted on it)", async () => {
+    const c = client();
+    assert.equal((await signup(c, "retry@example.com")).status, 201);
+    try {
+      let n = backend.requests.length;
+      backend.faults.dropNext = 2;
+      const r = await c.call("GET", "/api/tasks");
+      assert.equal(r.status, 200);
+      assert.equal(backend.requests.length - n, 3, "two broken connections, then the answer");
+      n = backend.requests.length;
+      backend.faults.dropNext = 1;
+      const p = await c.call("POST", "/api/tasks", { title: "sent once" });
+      assert.equal(p.status, 502);
+      assert.equal(backend.requests.length - n, 1, "the POST was not resent");
+    } finally {
+      backend.faults.dropNext = 0;
+    }
+  });
+
+  test("a refused connection is retried for any method, within a bounded time", async () => {
+    const port = await freePort();
+    const down = await startFrontend({ backendUrl: `http://127.0.0.1:${port}` });
+    let late;
+    try {
+      const login = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "late@example.com", password: "s3cret-pass" }) };
+      const t0 = Date.now();
+      const r = await fetch(`${down.url}/api/auth/signup`, login);
+      const ms = Date.now() - t0;
+      assert.equal(r.status, 502);
+      assert.ok(ms >= 1200 && ms < 10_000, `three pauses (100 + 300 + 900 ms) before the 502, took ${ms} ms`);
+      // a backend that starts while the BFF waits to retry: the signup goes through
+      const pending = fetch(`${down.url}/api/auth/signup`, login);
+      await sleep(200);
+      late = await startMockBackend(port);
+      assert.equal((await pending).status, 201);
+      assert.equal(late.requests.filter((x) => x.path === "/api/auth/signup").length, 1);
+    } finally {
+      await down.stop();
+      await late?.close();
+    }
+  });
+
+  test("the backend's 503 keeps its Retry-After and is not retried", async () => {
+    const c = client();
+    assert.equal((await signup(c, "outage@example.com")).status, 201);
+    const n = backend.requests.length;
+    backend.faults.unavailable = true;
+    try {
+      const r = await c.call("GET", "/api/tasks");
+      assert.equal(r.status, 503);
+      assert.equal(r.headers.get("retry-after"), "3");
+      assert.equal(r.json.detail, "the database is unavailable; try again shortly");
+      assert.equal(backend.requests.length - n, 1);
+    } finally {
+      backend.faults.unavailable = false;
+    }
+  });
+
+  test("SIGTERM: readiness fails at once, answers close their connections, requests in flight finish, exit 0", async () => {
+    const drain = await startFrontend({ backendUrl: backend.url, env: { SHUTDOWN_DRAIN_SECONDS: "2" } });
+    const c = client(drain.url);
+    try {
+      assert.equal((await signup(c, "drain@example.com")).status, 201);
+      const keepAlive = () => new Promise((resolve, reject) => {
+        get(`${drain.url}/api/ready`, (res) => { res.resume(); res.on("end", () => resolve({ status: res.statusCode, connection: res.headers.connection })); }).on("error", reject);
+      });
+      assert.deepEqual(await keepAlive(), { status: 200, connection: "keep-alive" });
+      backend.faults.delayMs = 3500;
+      const slow = c.call("GET", "/api/tasks").then((r) => ({ ...r, at: Date.now() }));
+      await sleep(300); // the slow request is now waiting on the backend
+      const signalled = Date.now();
+      drain.signal("SIGTERM");
+      await sleep(300);
+      assert.deepEqual(await keepAlive(), { status: 503, connection: "close" });
+      const ready = await fetch(`${drain.url}/api/ready`);
+      assert.deepEqual(await ready.json(), { status: "draining" });
+      const health = await fetch(`${drain.url}/api/health`);
+      assert.equal(health.status, 200, "liveness holds while draining");
+      const done = await slow;
+      assert.equal(done.status, 200, "the request in flight finished");
+      const exit = await drain.exited;
+      const stopped = Date.now();
+      assert.deepEqual(exit, { code: 0, signal: null });
+      assert.ok(stopped - signalled >= 2000, `stopped ${stopped - signalled} ms after SIGTERM, before the 2 s drain ended`);
+      assert.ok(stopped >= done.at, "exited only after the request in flight was answered");
+      assert.match(drain.output(), /readiness fails now/);
+    } finally {
+      backend.faults.delayMs = 0;
+      await drain.stop();
     }
   });
 });

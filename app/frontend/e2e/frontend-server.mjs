@@ -20,7 +20,8 @@ export function freePort() {
 
 export async function startFrontend({ backendUrl, env = {} }) {
   const port = await freePort();
-  const childEnv = { ...process.env, PORT: String(port), HOSTNAME: "127.0.0.1", ...env };
+  // No drain on stop unless a test asks for one (SHUTDOWN_DRAIN_SECONDS, scripts/graceful.cjs).
+  const childEnv = { ...process.env, PORT: String(port), HOSTNAME: "127.0.0.1", SHUTDOWN_DRAIN_SECONDS: "0", ...env };
   if (backendUrl === undefined) delete childEnv.BACKEND_URL;
   else childEnv.BACKEND_URL = backendUrl;
   const child = spawn(process.execPath, [join(root, "scripts", "start.mjs")], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
@@ -43,9 +44,12 @@ export async function startFrontend({ backendUrl, env = {} }) {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   return {
     url,
     output: () => output,
+    signal: (sig) => child.kill(sig),
+    exited,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

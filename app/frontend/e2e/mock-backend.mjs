@@ -8,6 +8,9 @@ export function startMockBackend(port = 0) {
   const tokens = new Map(); // token -> user id
   const tasks = new Map(); // id -> task (with user_id)
   const requests = [];
+  // Faults a test can script: drop the next N connections before answering, delay every answer,
+  // or answer 503 with Retry-After (a database outage).
+  const faults = { dropNext: 0, delayMs: 0, unavailable: false };
   const conversations = new Map(); // id -> {id, user_id, messages}
   let nextConversation = 7;
   let nextUser = 1;
@@ -19,6 +22,15 @@ export function startMockBackend(port = 0) {
     for await (const chunk of req) raw += chunk;
     const url = new URL(req.url, "http://mock");
     requests.push({ method: req.method, path: url.pathname, search: url.search, authorization: req.headers.authorization ?? null, body: raw });
+    if (faults.dropNext > 0) {
+      faults.dropNext -= 1;
+      return req.socket.destroy();
+    }
+    if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
+    if (faults.unavailable) {
+      res.writeHead(503, { "content-type": "application/json", "retry-after": "3" });
+      return res.end(JSON.stringify({ detail: "the database is unavailable; try again shortly" }));
+    }
     const send = (status, body) => {
       res.writeHead(status, body === undefined ? {} : { "content-type": "application/json" });
       res.end(body === undefined ? undefined : JSON.stringify(body));
@@ -128,7 +140,7 @@ export function startMockBackend(port = 0) {
 
   return new Promise((resolve) => {
     server.listen(port, "127.0.0.1", () => {
-      resolve({ url: `http://127.0.0.1:${server.address().port}`, requests, close: () => new Promise((r) => server.close(r)) });
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, requests, faults, close: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }) });
     });
   });
 }

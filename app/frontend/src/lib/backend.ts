@@ -11,6 +11,13 @@ export const USER_COOKIE = "taskora_user";
 
 const SESSION_MAX_AGE = 60 * 60 * 24; // seconds; the backend's JWT expiry is what really counts
 const BACKEND_TIMEOUT_MS = 30_000;
+// A call that fails before any answer is sent again after these pauses (then 502), when that is
+// safe: always when the connection was refused (the backend never saw the request: a pod that
+// just stopped, a Service without a ready endpoint for a moment), and for any transport error
+// when the call is idempotent (GET, HEAD, PUT). A POST whose connection broke after it was sent
+// is not resent: the backend may have acted on it (a task would be created twice).
+const RETRY_PAUSES_MS = [100, 300, 900];
+const IDEMPOTENT = new Set(["GET", "HEAD", "PUT"]);
 
 export type ApiUser = { id: string; email: string };
 
@@ -38,21 +45,29 @@ export async function callBackend(
     headers["content-type"] = "application/json";
     body = JSON.stringify(init.body);
   }
-  try {
-    return await fetch(`${base}${path}${init.search ?? ""}`, {
-      method: init.method ?? "GET",
-      headers,
-      body,
-      cache: "no-store",
-      redirect: "manual",
-      signal: AbortSignal.timeout(BACKEND_TIMEOUT_MS),
-    });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === "TimeoutError") {
-      return jsonError(504, `the backend at ${base} did not answer within ${BACKEND_TIMEOUT_MS / 1000} s`);
+  const method = init.method ?? "GET";
+  const signal = AbortSignal.timeout(BACKEND_TIMEOUT_MS); // one budget for all the attempts
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(`${base}${path}${init.search ?? ""}`, { method, headers, body, cache: "no-store", redirect: "manual", signal });
+    } catch (err) {
+      if (signal.aborted || (err instanceof DOMException && err.name === "TimeoutError")) {
+        return jsonError(504, `the backend at ${base} did not answer within ${BACKEND_TIMEOUT_MS / 1000} s`);
+      }
+      if (attempt >= RETRY_PAUSES_MS.length || !(IDEMPOTENT.has(method) || connectionRefused(err))) {
+        return jsonError(502, `the backend at ${base} is unreachable`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSES_MS[attempt]));
     }
-    return jsonError(502, `the backend at ${base} is unreachable`);
   }
+}
+
+/** fetch's "fetch failed" caused by a refused connection (also inside happy eyeballs' AggregateError). */
+function connectionRefused(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: unknown; errors?: { code?: unknown }[] } } | null)?.cause;
+  if (!cause) return false;
+  if (cause.code === "ECONNREFUSED") return true;
+  return Array.isArray(cause.errors) && cause.errors.length > 0 && cause.errors.every((e) => e?.code === "ECONNREFUSED");
 }
 
 /** Reads a backend answer's body as JSON, or wraps its text so the browser always gets JSON. */
@@ -92,11 +107,14 @@ function normaliseError(status: number, body: unknown): unknown {
   return body;
 }
 
-/** Relays a backend answer to the browser: same status, JSON body; a 401 also ends the session. */
+/** Relays a backend answer to the browser: same status, JSON body (and Retry-After, which the
+ *  backend's 503s carry); a 401 also ends the session. */
 export async function relay(res: Response | NextResponse): Promise<NextResponse> {
   if (res instanceof NextResponse) return res;
   const body = normaliseError(res.status, await readBody(res));
   const out = res.status === 204 || body === null ? new NextResponse(null, { status: res.status }) : NextResponse.json(body, { status: res.status });
+  const retryAfter = res.headers.get("retry-after");
+  if (retryAfter) out.headers.set("retry-after", retryAfter);
   if (res.status === 401) clearSession(out);
   return out;
 }
