@@ -834,3 +834,12 @@ def test_llm_egress_port_from_the_base_url(sets, port):
     assert flow(nps, _pod(objs, "backend"), internet, port)
     assert not flow(nps, _pod(objs, "backend"), internet, 443 if port != 443 else 80)
     assert not flow(nps, _pod(objs, "mcp-server"), internet, port)
+
+
+def test_every_app_server_drains_within_its_grace_period():
+    """Each app server gets SHUTDOWN_DRAIN_SECONDS and a grace period that covers the drain plus
+    25 s for the requests in flight (the frontend drains like the backend and MCP server)."""
+    objs = render("values-prod.yaml", sets=["shutdownDrainSeconds=8"])
+    for comp in ("frontend", "backend", "mcp-server"):
+        assert objs.get("ConfigMap", comp)["data"]["SHUTDOWN_DRAIN_SECONDS"] == "8"
+        assert pod_spec(objs.get("Deployment", comp))["terminationGracePeriodSeconds"] == 33
