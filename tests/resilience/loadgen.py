@@ -103,6 +103,12 @@ class Client:
         self.stale_retries = 0
         self.lock = threading.Lock()
 
+    def close(self):
+        c = getattr(self.local, "conn", None)
+        if c is not None:
+            c.close()
+            self.local.conn = None
+
     def _conn(self, fresh=False):
         c = getattr(self.local, "conn", None)
         if fresh or c is None:
@@ -276,6 +282,7 @@ def main(argv=None) -> int:
         while True:
             item = todo.get()
             if item is None:
+                client.close()
                 return
             one(*item)
 
