@@ -146,6 +146,9 @@ final class Config {
                     "timeoutSeconds", new Int(5, 3600),
                     "chatMessage", new Str(".+", "a chat message"),
                     "expectTask", new Str(".+", "text of the task the chat message creates")),
+            "aiOps", obj(
+                    "maxReplicas", new Int(0, 1000),
+                    "auditLog", ANY),
             "preflight", obj("minVersions", new MapOf(new Str("[0-9]+(\\.[0-9]+)*", "a version such as 1.32"),
                     "docker|minikube|kubectl|helm|java", "one of docker, minikube, kubectl, helm, java")));
 
@@ -174,6 +177,7 @@ final class Config {
             secret: {name: taskora-secrets, valuesKey: existingSecret}
             minikube: {profile: taskora, driver: docker, cpus: 4, memoryMiB: 8192, diskGiB: 20, kubernetesVersion: "", addons: [ingress, metrics-server]}
             smoke: {via: port-forward, timeoutSeconds: 180, chatMessage: add a task to buy milk, expectTask: buy milk}
+            aiOps: {maxReplicas: 10, auditLog: ""}
             preflight: {minVersions: {docker: "20.10", minikube: "1.32", kubectl: "1.28", helm: "3.12", java: "17"}}
             """;
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JBangTest {
     @TempDir Path tmp;
 
-    static final List<String> ALIASES = List.of("preflight", "minikube-profile", "build-images", "deploy", "smoke");
+    static final List<String> ALIASES = List.of("preflight", "minikube-profile", "build-images", "deploy", "smoke", "ai-ops");
 
     static Map<String, String> noJbangEnv() {
         Map<String, String> env = new HashMap<>();

@@ -1,0 +1,435 @@
+// The plain-language front of ai-ops: a small deterministic classifier that turns a request
+// ("scale the API to three pods") into one canonical verb with its slots (intent + slots), and the
+// read/write table of those verbs and of the kubectl/helm commands behind them. No network, no
+// model: the same request always gives the same answer, and anything that would change the cluster
+// needs explicit words (a verb said as an order, a component, a number); otherwise the answer is
+// "not understood", never a guess.
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+final class Intents {
+    private Intents() {}
+
+    // ---------------------------------------------------------------- the verbs (read/write table)
+    /** One canonical verb: its argument syntax, whether it writes, what it does. */
+    record Verb(String name, String args, boolean mutating, String does) {}
+
+    static final List<Verb> VERBS = List.of(
+            new Verb("status", "", false, "the release, its workloads and pods, with the problems found"),
+            new Verb("unhealthy", "", false, "pods that are not Running and Ready (or \"all healthy\")"),
+            new Verb("diagnose", "[COMPONENT|POD]", false, "for each pod that is not Ready: the cause in one line and the fix in one line"),
+            new Verb("errors", "[COMPONENT] [--since DURATION]", false, "error lines from the pods' JSON logs, newest first (the previous container's too after a crash)"),
+            new Verb("logs", "COMPONENT [--since DURATION]", false, "the last lines of a component's logs"),
+            new Verb("events", "", false, "recent Kubernetes events of the release's objects"),
+            new Verb("usage", "", false, "CPU and memory per pod (metrics-server) against requests and limits"),
+            new Verb("history", "", false, "the release's helm revisions"),
+            new Verb("url", "", false, "how to reach the app"),
+            new Verb("scale", "COMPONENT N", true, "set a component's replicas (0 to aiOps.maxReplicas)"),
+            new Verb("restart", "COMPONENT", true, "rolling restart of a component's pods"),
+            new Verb("rollback", "[REVISION]", true, "helm rollback to REVISION (default: the last good revision before the current one)"));
+
+    static Verb verb(String name) {
+        for (Verb v : VERBS) if (v.name().equals(name)) return v;
+        return null;
+    }
+
+    /** The component label values of the chart (app.kubernetes.io/component). */
+    static final List<String> COMPONENTS = List.of("frontend", "backend", "mcp-server", "postgresql");
+
+    /**
+     * kubectl-ai's safety split, written once: does this kubectl/helm command line change
+     * anything? Reads are listed; everything else (including what is not known) writes.
+     */
+    static boolean writes(List<String> argv) {
+        List<String> w = new ArrayList<>();
+        for (int i = 0; i < argv.size(); i++) {
+            String a = argv.get(i);
+            if (a.startsWith("-")) {
+                if (!a.contains("=") && VALUE_FLAGS.contains(a)) i++;
+                continue;
+            }
+            w.add(a);
+        }
+        if (w.isEmpty()) return true;
+        String tool = w.get(0), sub = w.size() > 1 ? w.get(1) : "", sub2 = w.size() > 2 ? w.get(2) : "";
+        if (tool.equals("kubectl")) {
+            if (READ_KUBECTL.contains(sub)) return false;
+            if (sub.equals("rollout")) return !(sub2.equals("status") || sub2.equals("history"));
+            if (sub.equals("config")) return !(sub2.equals("current-context") || sub2.equals("view") || sub2.equals("get-contexts"));
+            if (sub.equals("auth")) return !sub2.equals("can-i");
+            return true;
+        }
+        if (tool.equals("helm")) return !READ_HELM.contains(sub);
+        return true;
+    }
+
+    static final Set<String> READ_KUBECTL = Set.of("get", "describe", "logs", "top", "events", "explain", "version",
+            "api-resources", "api-versions", "cluster-info", "wait");
+    static final Set<String> READ_HELM = Set.of("status", "history", "get", "list", "ls", "version", "show", "search", "template", "lint");
+    /** Flags of kubectl and helm that take a separate value (so the value is not taken for a verb). */
+    static final Set<String> VALUE_FLAGS = Set.of("-n", "--namespace", "--context", "--kube-context", "-l", "--selector",
+            "-o", "--output", "-c", "--container", "--since", "--tail", "--timeout", "--kubeconfig", "--field-selector",
+            "--sort-by", "--max-log-requests", "--max", "--replicas", "--revision");
+
+    // ---------------------------------------------------------------- what a translation is
+    /** A translated request: the verb and its slots (null when not given). */
+    record Intent(String verb, String component, String pod, Integer replicas, Integer revision, String since) {
+        boolean mutating() { return Intents.verb(verb).mutating(); }
+
+        /** The canonical command line this intent stands for. */
+        String canonical() {
+            StringBuilder sb = new StringBuilder("ai-ops ").append(verb);
+            if (component != null) sb.append(' ').append(component);
+            if (pod != null) sb.append(' ').append(pod);
+            if (replicas != null) sb.append(' ').append(replicas);
+            if (revision != null) sb.append(' ').append(revision);
+            if (since != null) sb.append(" --since ").append(since);
+            return sb.toString();
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("verb", verb);
+            m.put("component", component);
+            if (pod != null) m.put("pod", pod);
+            m.put("replicas", replicas);
+            m.put("revision", revision);
+            m.put("since", since);
+            return m;
+        }
+    }
+
+    /** The outcome: an intent, or a refusal (a request to destroy something), or not understood (with why). */
+    record Translation(Intent intent, String refused, String notUnderstood) {
+        static Translation of(Intent i) { return new Translation(i, null, null); }
+        static Translation refuse(String why) { return new Translation(null, why, null); }
+        static Translation unclear(String why) { return new Translation(null, null, why); }
+        boolean understood() { return intent != null; }
+    }
+
+    static final List<String> EXAMPLES = List.of(
+            "show me all pods that are not running", "why is the backend failing", "show me recent errors",
+            "scale the backend to 3 replicas", "restart the frontend", "roll back the last release",
+            "how much memory is the database using", "where can I open the app");
+
+    static final String REFUSAL = "refused: ai-ops never deletes anything (no namespace, PVC, Secret, release or data is removed);"
+            + " do it yourself with kubectl or helm if you really mean it";
+
+    // ---------------------------------------------------------------- the lexicon
+    /** Names people give each component, longest first within each (matched on word boundaries). */
+    static final Map<String, List<String>> SYNONYMS = new LinkedHashMap<>();
+    static {
+        SYNONYMS.put("mcp-server", List.of("model context protocol server", "model context protocol", "mcp-server", "mcp server",
+                "mcp service", "mcpserver", "tools server", "tool server", "tool-server", "mcp"));
+        SYNONYMS.put("postgresql", List.of("postgresql", "postgres", "database server", "database", "databases", "data base", "psql",
+                "pgsql", "pg", "db", "sql"));
+        SYNONYMS.put("backend", List.of("back-end", "back end", "backend", "api server", "rest api", "fastapi", "app server",
+                "application server", "python service", "api", "apis"));
+        SYNONYMS.put("frontend", List.of("front-end", "front end", "frontend", "user interface", "web frontend", "web app", "webapp",
+                "web ui", "web server", "website", "web site", "next.js", "nextjs", "next js", "ui", "gui", "web", "site", "client"));
+    }
+
+    static final Map<String, Integer> NUMBER_WORDS = new LinkedHashMap<>();
+    static {
+        String[] small = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
+        for (int i = 0; i < small.length; i++) NUMBER_WORDS.put(small[i], i);
+        String[] tens = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"};
+        for (int i = 0; i < tens.length; i++) NUMBER_WORDS.put(tens[i], 20 + 10 * i);
+        NUMBER_WORDS.put("a dozen", 12);
+        NUMBER_WORDS.put("dozen", 12);
+        NUMBER_WORDS.put("a hundred", 100);
+        NUMBER_WORDS.put("hundred", 100);
+        NUMBER_WORDS.put("a single", 1);
+        NUMBER_WORDS.put("single", 1);
+        NUMBER_WORDS.put("no", 0); // "no replicas"; only read next to a replica word, see replicaNumber
+    }
+
+    // ---------------------------------------------------------------- normalising
+    /** Lower case, contractions opened, number words as digits, punctuation gone, single spaces. */
+    static String normalize(String s) {
+        String t = " " + s.toLowerCase(Locale.ROOT).replace('\u2019', '\'').replace('\u2018', '\'') + " ";
+        t = t.replace("won't", "will not").replace("can't", "can not").replace("cannot", "can not");
+        t = t.replaceAll("n't\\b", " not").replaceAll("'re\\b", " are").replaceAll("'m\\b", " am")
+                .replaceAll("'ll\\b", " will").replaceAll("'ve\\b", " have").replaceAll("'d\\b", " would")
+                .replaceAll("\\b(what|where|who|how|it|that|there|here|what)'s\\b", "$1 is").replaceAll("'s\\b", "");
+        t = t.replaceAll("[\"`,;!?()\\[\\]{}<>]", " ").replaceAll("\\.(\\s)", "$1").replaceAll("\\s+:\\s+|:\\s", " ");
+        // number words: "twenty-one" / "twenty one" -> 21, "three" -> 3
+        Matcher m = Pattern.compile("\\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](one|two|three|four|five|six|seven|eight|nine)\\b").matcher(t);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) m.appendReplacement(sb, String.valueOf(NUMBER_WORDS.get(m.group(1)) + NUMBER_WORDS.get(m.group(2))));
+        m.appendTail(sb);
+        t = sb.toString();
+        for (Map.Entry<String, Integer> e : NUMBER_WORDS.entrySet()) {
+            if (e.getKey().equals("no")) continue;
+            t = t.replaceAll("\\b" + Pattern.quote(e.getKey()) + "\\b", String.valueOf(e.getValue()));
+        }
+        return t.replaceAll("\\s+", " ").strip();
+    }
+
+    static boolean has(String text, String regex) {
+        return Pattern.compile("(^|\\s)(" + regex + ")(?=\\s|$)").matcher(text).find();
+    }
+
+    /** The components named in the text (canonical values, in order of appearance). */
+    static Set<String> components(String text) {
+        Map<Integer, String> at = new java.util.TreeMap<>();
+        String rest = " " + text + " ";
+        for (Map.Entry<String, List<String>> e : SYNONYMS.entrySet()) {
+            for (String syn : e.getValue()) {
+                Matcher m = Pattern.compile("(?<=\\s)" + Pattern.quote(syn) + "(?=\\s)").matcher(rest);
+                while (m.find()) {
+                    at.put(m.start(), e.getKey());
+                    // blank it out so "mcp server" is not read again as a "server", "web app" not as "web"
+                    rest = rest.substring(0, m.start()) + " ".repeat(syn.length()) + rest.substring(m.end());
+                    m = Pattern.compile("(?<=\\s)" + Pattern.quote(syn) + "(?=\\s)").matcher(rest);
+                }
+            }
+        }
+        return new LinkedHashSet<>(at.values());
+    }
+
+    static final Pattern POD = Pattern.compile("^[a-z0-9]+(-[a-z0-9]+){2,}$");
+
+    /** A pod name in the text: a token of the release's name pattern (release-component-hash...), or after "pod". */
+    static String pod(String text, String release) {
+        String[] tok = text.split(" ");
+        for (int i = 0; i < tok.length; i++) {
+            String t = tok[i];
+            if (!POD.matcher(t).matches() || !t.matches(".*[0-9].*|.*-[a-z0-9]{5}$")) continue;
+            if (t.startsWith(release + "-") || (i > 0 && tok[i - 1].equals("pod"))) return t;
+        }
+        return null;
+    }
+
+    static final Pattern DURATION = Pattern.compile(
+            "(?<=\\s|^)(\\d+) ?(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days)(?=\\s|$)");
+
+    /** A time window ("in the last 10 minutes", "since 2h", "past hour", "today") as kubectl's --since. */
+    static String since(String text) {
+        Matcher m = DURATION.matcher(text);
+        if (m.find()) {
+            int n = Integer.parseInt(m.group(1));
+            char u = m.group(2).charAt(0);
+            if (u == 'd') return (n * 24) + "h";
+            return n + String.valueOf(u);
+        }
+        if (has(text, "(last|past|previous|this|the) hour|an hour|1 hour")) return "1h";
+        if (has(text, "half an hour|half hour")) return "30m";
+        if (has(text, "(last|past|previous|this|the) minute")) return "1m";
+        if (has(text, "today|(last|past|previous) day|24 hours")) return "24h";
+        if (has(text, "(last|past|previous|this) week")) return "168h";
+        return null;
+    }
+
+    /** Numbers in the text that are not part of a duration. */
+    static List<Integer> numbers(String text) {
+        String t = DURATION.matcher(text).replaceAll(" ");
+        List<Integer> out = new ArrayList<>();
+        for (String tok : t.split(" ")) if (tok.matches("\\d{1,6}")) out.add(Integer.parseInt(tok));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- the classifier
+    static final String QUESTION = "why|what|when|how|which|who|where|whose|did|does|do|is|are|was|were|has|have|had|am|any|anything";
+    static final String POLITE = "please|pls|plz|hey|hi|ok|okay|so|now|then|just|quickly|kindly|ai-ops|can you|could you|would you|will you"
+            + "|can we|could we|i want to|i would like to|i need to|we need to|we want to|i want|we want|i need|we need|i would like|let us|lets|let s"
+            + "|go ahead and|try to|help me|you should|you must|time to|and";
+    static final String READ_START = "show|list|get|display|print|tell|find|check|see|view|look|fetch|describe|explain|report"
+            + "|watch|monitor|count|inspect|give me the|give me a list|summarize|summarise";
+    static final String DESTROY = "delete|deleted|remove|drop|destroy|wipe|erase|purge|uninstall|truncate|nuke|kill|terminate|get rid of"
+            + "|clean up|cleanup|clear out|reset|flush|format";
+    static final String STOP = "stop|shut down|shutdown|turn off|switch off|disable|pause|suspend|take down|bring down";
+    static final String ROLLBACK = "roll back|rollback|roll-back|revert|undo|downgrade|go back|back out|restore|return to|put back|switch back";
+    static final String RESTART = "restart|re-start|reboot|bounce|recycle|cycle|reload|refresh|redeploy|re-deploy|kick|respawn|rollout restart";
+    static final String SCALE_VERB = "scale|scale up|scale down|scale out|scale in|increase|decrease|reduce|bump|grow|shrink|raise|lower|set"
+            + "|run|give|make|add|launch|spin up|start|resize|change|adjust|have|keep|put|use|deploy";
+    static final String REPLICA_WORD = "replica|replicas|instance|instances|copy|copies|pod|pods|container|containers|worker|workers|node|nodes";
+
+    /** Read-only verbs: cue patterns with weights; the highest total wins, ties go to the earlier verb. */
+    static final Map<String, Map<String, Integer>> CUES = new LinkedHashMap<>();
+    static {
+        CUES.put("diagnose", Map.of(
+                "why|diagnose|diagnosis|diagnostic|diagnostics|troubleshoot|debug|investigate|root cause|explain", 4,
+                "what is wrong|whats wrong|what went wrong|what is the problem|what is the matter|what happened to|what is going on with|what is up with", 4,
+                "failing|failed|fail|crashing|crashed|crash|broken|not working|not starting|not start|stuck|crashloop|crash loop|crashloopbackoff|erroring|dying|died|oom|oomkilled|keeps restarting|restarting|unhealthy|down|not ready|not up|pending|wrong|problem|problems|issue|issues|sick", 1));
+        CUES.put("errors", Map.of(
+                "error|errors|exception|exceptions|traceback|tracebacks|stack trace|stack traces|stacktrace|5xx|500s|500 errors|failures|error lines|error messages", 4,
+                "went wrong", 1));
+        CUES.put("logs", Map.of(
+                "log|logs|logging|log lines|tail|stdout|output|printing|print|printed|saying|say|says|log output", 3));
+        CUES.put("usage", Map.of(
+                "cpu|memory|ram|usage|utilization|utilisation|consumption|consuming|consume|top|metrics|resource|resources|load|how much|how hard|hungry|using", 3));
+        CUES.put("events", Map.of(
+                "event|events|warnings|warning|recent activity|activity|what happened|what has happened|what is going on|going on|goings on|happening", 3));
+        CUES.put("history", Map.of(
+                "history|revision|revisions|releases|past deploys|past deployments|deploy history|deployment history|release history|versions|upgrades|rollbacks|changelog|what version|which version|what revision|which revision|when was|last deploy|last deployed|deployed when", 3));
+        CUES.put("url", Map.of(
+                "url|urls|address|link|endpoint|web address|in the browser|in my browser|which port|what port|open the app|open it|reach|access|get to|connect to|visit|browse", 3));
+        CUES.put("unhealthy", Map.of(
+                "not running|not ready|not healthy|not up|unhealthy|failing pods|crashing pods|broken pods|pending pods|dead pods|down pods|bad pods|sick pods", 4,
+                "which pods|what pods|any pods|all pods|all the pods|every pod|everything ok|everything fine|everything healthy|everything running|everything up|everything working|all healthy|all running|all up|all ok|anything down|anything broken|anything failing|anything wrong|is something|something wrong|something broken|problems|issues|healthy|failing|crashing|broken|down", 2));
+        CUES.put("status", Map.of(
+                "status|state|overview|summary|health|how is|how are|what is running|what runs|what is deployed|running|deployed|workloads|deployments|pods|pod|everything|replicas|how many|show all|list all|list", 1));
+    }
+
+    static final Map<String, Pattern> CUE_PATTERNS = new LinkedHashMap<>();
+
+    static Pattern cue(String alternatives) {
+        return CUE_PATTERNS.computeIfAbsent(alternatives, a -> Pattern.compile("(^|\\s)(" + a + ")(?=\\s|$)"));
+    }
+
+    /** Translates one request. `release` helps to spot pod names. */
+    static Translation translate(String request, String release) {
+        String text = normalize(request == null ? "" : request);
+        if (text.isEmpty()) return Translation.unclear("empty request");
+        Translation canonical = canonical(text);
+        if (canonical != null) return canonical;
+
+        // polite openings and endings carry no meaning
+        String core = text;
+        for (String prev = null; !core.equals(prev); ) {
+            prev = core;
+            core = core.replaceFirst("^(" + POLITE + ")( |$)", "").strip();
+            core = core.replaceFirst("( |^)(please|for me|now|right now|thanks|thank you|thx|asap|again)$", "").strip();
+        }
+        if (core.isEmpty()) return Translation.unclear("no request after \"" + text + "\"");
+        // a question, or an order to show something, never changes anything
+        boolean question = core.matches("^(" + QUESTION + "|" + READ_START + ")( .*|$)");
+        Set<String> comps = components(core);
+        String pod = pod(core, release);
+        if (pod != null) comps = components(core.replace(pod, " "));
+        String component = comps.size() == 1 ? comps.iterator().next() : null;
+        String since = since(core);
+
+        // 1. anything that destroys is refused, whatever else is said
+        if (!question && has(core, DESTROY)) return Translation.refuse(REFUSAL);
+
+        // 2. changes: only as an order, with every slot said explicitly
+        if (!question) {
+            boolean rb = has(core, ROLLBACK), rs = has(core, RESTART), sc = isScale(core);
+            int n = (rb ? 1 : 0) + (rs ? 1 : 0) + (sc ? 1 : 0);
+            if (n > 1) return Translation.unclear("it asks for more than one change; ask for one at a time");
+            if (rb) return rollback(core, comps);
+            if (rs) {
+                if (pod != null) return Translation.unclear("a single pod is not restarted; restart its component: ai-ops restart COMPONENT");
+                if (has(core, "all|everything|every component|all components|the whole app|the app|the release"))
+                    return Translation.unclear("restart one component at a time: ai-ops restart COMPONENT");
+                if (comps.size() != 1) return Translation.unclear(comps.isEmpty()
+                        ? "which component? say frontend, backend, mcp-server or postgresql, e.g. \"restart the backend\""
+                        : "it names more than one component (" + String.join(", ", comps) + "); restart one at a time");
+                return Translation.of(new Intent("restart", component, null, null, null, null));
+            }
+            if (sc) return scale(core, comps);
+            if (has(core, STOP))
+                return Translation.unclear("stopping is not guessed; to stop a component say so with a number: ai-ops scale COMPONENT 0");
+        }
+
+        // 3. questions and read-only orders: the best-scoring cue
+        String best = null;
+        int bestScore = 0;
+        for (Map.Entry<String, Map<String, Integer>> v : CUES.entrySet()) {
+            int score = 0;
+            for (Map.Entry<String, Integer> c : v.getValue().entrySet()) if (cue(c.getKey()).matcher(core).find()) score += c.getValue();
+            if (v.getKey().equals("diagnose") && score > 0 && score < 4 && component == null && pod == null) score = 0; // "failing" alone is about pods
+            if (v.getKey().equals("unhealthy") && (component != null || pod != null)) score = Math.min(score, 1);
+            if (score > bestScore) { best = v.getKey(); bestScore = score; }
+        }
+        if (best == null) {
+            if (has(core, ROLLBACK + "|" + RESTART + "|scale|replicas"))
+                return Translation.unclear("a change is asked as a question; say it as an order, e.g. \"scale the backend to 3\"");
+            return Translation.unclear("no known operation in \"" + request.strip() + "\"");
+        }
+        // "error logs" are errors; "logs" of errors are errors too (errors outranks logs in CUES)
+        switch (best) {
+            case "diagnose":
+                return Translation.of(new Intent("diagnose", pod == null ? component : null, pod, null, null, null));
+            case "errors":
+                return Translation.of(new Intent("errors", component, null, null, null, since));
+            case "logs":
+                if (component == null) return Translation.unclear(comps.size() > 1
+                        ? "logs of one component at a time: ai-ops logs COMPONENT"
+                        : "whose logs? say frontend, backend, mcp-server or postgresql, e.g. \"show the backend logs\"");
+                return Translation.of(new Intent("logs", component, null, null, null, since));
+            default:
+                return Translation.of(new Intent(best, null, null, null, null, null));
+        }
+    }
+
+    /** The canonical form itself ("scale backend 3", "rollback 2", "errors backend"), read strictly. */
+    static Translation canonical(String text) {
+        String[] t = text.split(" ");
+        Verb v = verb(t[0]);
+        if (v == null) return null;
+        boolean comp1 = t.length == 2 && COMPONENTS.contains(t[1]);
+        switch (v.name()) {
+            case "status", "unhealthy", "events", "usage", "history", "url":
+                return t.length == 1 ? Translation.of(new Intent(v.name(), null, null, null, null, null)) : null;
+            case "diagnose":
+                if (t.length == 1) return Translation.of(new Intent("diagnose", null, null, null, null, null));
+                if (comp1) return Translation.of(new Intent("diagnose", t[1], null, null, null, null));
+                if (t.length == 2 && POD.matcher(t[1]).matches()) return Translation.of(new Intent("diagnose", null, t[1], null, null, null));
+                return null;
+            case "errors":
+                if (t.length == 1) return Translation.of(new Intent("errors", null, null, null, null, null));
+                return comp1 ? Translation.of(new Intent("errors", t[1], null, null, null, null)) : null;
+            case "logs":
+                return comp1 ? Translation.of(new Intent("logs", t[1], null, null, null, null)) : null;
+            case "restart":
+                return comp1 ? Translation.of(new Intent("restart", t[1], null, null, null, null)) : null;
+            case "scale":
+                return t.length == 3 && COMPONENTS.contains(t[1]) && t[2].matches("\\d{1,6}")
+                        ? Translation.of(new Intent("scale", t[1], null, Integer.parseInt(t[2]), null, null)) : null;
+            case "rollback":
+                if (t.length == 1) return Translation.of(new Intent("rollback", null, null, null, null, null));
+                return t.length == 2 && t[1].matches("\\d{1,6}")
+                        ? Translation.of(new Intent("rollback", null, null, null, Integer.parseInt(t[1]), null)) : null;
+            default:
+                return null;
+        }
+    }
+
+    static boolean isScale(String core) {
+        if (has(core, "scale|scaled|scaling|autoscale")) return true;
+        // an order whose verb is one of SCALE_VERB (or that starts with a number) about replicas of something
+        boolean order = core.matches("^(" + SCALE_VERB + ")( .*|$)") || core.matches("^\\d+ .*");
+        return order && (has(core, REPLICA_WORD) || (!components(core).isEmpty() && !numbers(core).isEmpty()
+                && !core.matches("^(start|run|deploy|use|keep|put)( .*|$)")));
+    }
+
+    static Translation scale(String core, Set<String> comps) {
+        if (has(core, "more|fewer|less|another|extra|additional|by \\d+|double|halve|twice|half"))
+            return Translation.unclear("a change relative to now is not guessed; give the number of replicas wanted, e.g. \"scale the backend to 3\"");
+        if (comps.size() != 1) return Translation.unclear(comps.isEmpty()
+                ? "which component? say frontend, backend, mcp-server or postgresql, e.g. \"scale the backend to 3\""
+                : "it names more than one component (" + String.join(", ", comps) + "); scale one at a time");
+        List<Integer> n = numbers(core);
+        if (n.isEmpty() && has(core, "no (" + REPLICA_WORD + ")")) n = List.of(0);
+        if (n.size() != 1) return Translation.unclear(n.isEmpty()
+                ? "how many replicas? give the number, e.g. \"scale the backend to 3\""
+                : "more than one number (" + n + "); give one number of replicas");
+        return Translation.of(new Intent("scale", comps.iterator().next(), null, n.get(0), null, null));
+    }
+
+    static Translation rollback(String core, Set<String> comps) {
+        if (!comps.isEmpty())
+            return Translation.unclear("a rollback is of the whole release, not of one component; say \"roll back the release\" (ai-ops rollback [REVISION])");
+        if (since(core) != null || has(core, "yesterday|ago|last week|last month|this morning|last night|o clock|am|pm"))
+            return Translation.unclear("a rollback by date is not guessed; name the revision (ai-ops history lists them), e.g. \"roll back to revision 3\"");
+        List<Integer> n = numbers(core);
+        if (n.size() > 1) return Translation.unclear("more than one number (" + n + "); give one revision");
+        if (!n.isEmpty() && has(core, "\\d+ (revisions|versions|releases|deploys|deployments|steps|times)( back| ago)?|back \\d+"))
+            return Translation.unclear("a number of revisions back is not guessed; name the revision (ai-ops history lists them), e.g. \"roll back to revision 3\"");
+        if (!n.isEmpty() && !has(core, "(revision|rev|version|release|deploy|deployment|to|number|#) ?\\d+|r\\d+|v\\d+"))
+            return Translation.unclear("is " + n.get(0) + " a revision? say \"roll back to revision " + n.get(0) + "\"");
+        return Translation.of(new Intent("rollback", null, null, null, n.isEmpty() ? null : n.get(0), null));
+    }
+}
