@@ -414,8 +414,9 @@ public class AiOps implements Callable<Integer> {
             int containers = 0;
             for (Object p : Json.items(Json.parse(r.out(), "kubectl get pods"), "items")) {
                 String pod = Json.text(p, "metadata", "name");
-                for (Object st : Json.items(p, "status", "containerStatuses")) {
-                    String c = Json.text(st, "name");
+                for (Object spec : Json.items(p, "spec", "containers")) {
+                    String c = Json.text(spec, "name");
+                    Object st = Json.items(p, "status", "containerStatuses").stream().filter(x -> c.equals(Json.text(x, "name"))).findFirst().orElse(null);
                     containers++;
                     jobs.add(CompletableFuture.supplyAsync(() -> errorLines(pod, c, false, since)));
                     if (Json.number(st, "restartCount") > 0 || Json.at(st, "lastState", "terminated") != null)

@@ -215,6 +215,11 @@ final class Diagnosis {
                     limit.isEmpty() ? "set a memory limit and request the pod really needs, or give the node more memory"
                             : "raise the memory limit above " + limit + " (the chart's " + valuesKey(component(pod)) + ".resources.limits.memory) and deploy again");
         }
+        String probe = lastEvent(s, "Pod", pod_, "Unhealthy");
+        if (!init && restarts > 0 && probe.startsWith("Liveness"))
+            return f.apply(what + " is restarted by its failing liveness probe (restarts " + restarts + "): " + oneLine(probe),
+                    "check that what the probe calls answers within its timeout (kubectl -n " + ns + " describe pod " + pod_
+                            + "); raise the probe's initialDelaySeconds if the app starts slowly");
         if (waiting.equals("CrashLoopBackOff") || (dead != null && Json.number(dead, "exitCode") != 0)) {
             Object t = lastTerm != null ? lastTerm : term;
             long code = Json.number(t, "exitCode");

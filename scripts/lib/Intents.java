@@ -242,14 +242,14 @@ final class Intents {
     static final String QUESTION = "why|what|when|how|which|who|where|whose|did|does|do|is|are|was|were|has|have|had|am|any|anything";
     static final String POLITE = "please|pls|plz|hey|hi|ok|okay|so|now|then|just|quickly|kindly|ai-ops|can you|could you|would you|will you"
             + "|can we|could we|i want to|i would like to|i need to|we need to|we want to|i want|we want|i need|we need|i would like|let us|lets|let s"
-            + "|go ahead and|try to|help me|you should|you must|time to|and";
+            + "|go ahead and|try to|help me|you should|you must|time to|and|do a|do an|perform a|perform an|trigger a|trigger an";
     static final String READ_START = "show|list|get|display|print|tell|find|check|see|view|look|fetch|describe|explain|report"
             + "|watch|monitor|count|inspect|give me the|give me a list|summarize|summarise";
     static final String DESTROY = "delete|deleted|remove|drop|destroy|wipe|erase|purge|uninstall|truncate|nuke|kill|terminate|get rid of"
             + "|clean up|cleanup|clear out|reset|flush|format";
     static final String STOP = "stop|shut down|shutdown|turn off|switch off|disable|pause|suspend|take down|bring down";
     static final String ROLLBACK = "roll back|rollback|roll-back|revert|undo|downgrade|go back|back out|restore|return to|put back|switch back";
-    static final String RESTART = "restart|re-start|reboot|bounce|recycle|cycle|reload|refresh|redeploy|re-deploy|kick|respawn|rollout restart";
+    static final String RESTART = "restart|re-start|reboot|bounce|recycle|cycle|reload|refresh|redeploy|re-deploy|kick|respawn|rollout restart|rolling restart";
     static final String SCALE_VERB = "scale|scale up|scale down|scale out|scale in|increase|decrease|reduce|bump|grow|shrink|raise|lower|set"
             + "|run|give|make|add|launch|spin up|start|resize|change|adjust|have|keep|put|use|deploy";
     static final String REPLICA_WORD = "replica|replicas|instance|instances|copy|copies|pod|pods|container|containers|worker|workers|node|nodes";
@@ -311,7 +311,7 @@ final class Intents {
         String since = since(core);
 
         // 1. anything that destroys is refused, whatever else is said
-        if (!question && has(core, DESTROY)) return Translation.refuse(REFUSAL);
+        if (!core.matches("^(" + QUESTION + ")( .*|$)") && has(core, DESTROY)) return Translation.refuse(REFUSAL);
 
         // 2. changes: only as an order, with every slot said explicitly
         if (!question) {

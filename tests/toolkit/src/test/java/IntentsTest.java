@@ -1,0 +1,221 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * ai-ops' plain-language translator on a table of requests: paraphrases, the names people give
+ * the components, numbers as words, requests that must be refused or not understood. Prints the
+ * accuracy; any request translated into a change other than the expected one fails the suite.
+ */
+class IntentsTest {
+    static final String REFUSED = "REFUSED", UNCLEAR = "NOT UNDERSTOOD";
+
+    /** request | expected canonical command (without "ai-ops "), REFUSED or NOT UNDERSTOOD. */
+    static final String TABLE = """
+            show me all pods that are not running | unhealthy
+            which pods are crashing? | unhealthy
+            are all pods healthy | unhealthy
+            is anything broken | unhealthy
+            list the pods that aren't ready | unhealthy
+            any pods down? | unhealthy
+            what's failing right now | unhealthy
+            status | status
+            what is the status of the release | status
+            give me an overview | status
+            how's the deployment doing | status
+            what is running in the cluster | status
+            how many replicas does the backend have | status
+            show me everything | status
+            why is the backend failing | diagnose backend
+            why is this pod failing | diagnose
+            why does the API keep restarting? | diagnose backend
+            what's wrong with the database | diagnose postgresql
+            diagnose the frontend | diagnose frontend
+            troubleshoot the mcp server | diagnose mcp-server
+            is the db down? | diagnose postgresql
+            the UI is broken, why? | diagnose frontend
+            why is pod taskora-backend-7d9f8b6c5-x2x7q crashing | diagnose taskora-backend-7d9f8b6c5-x2x7q
+            what happened to the tool server | diagnose mcp-server
+            debug the web app | diagnose frontend
+            diagnose | diagnose
+            show me recent errors | errors
+            any errors in the api in the last 10 minutes? | errors backend --since 10m
+            show backend error logs | errors backend
+            list exceptions from the mcp server | errors mcp-server
+            what errors did the backend log in the past hour | errors backend --since 1h
+            errors backend | errors backend
+            show me the stack traces from today | errors --since 24h
+            did the database log any errors in the last 2 hours | errors postgresql --since 2h
+            show the backend logs | logs backend
+            tail the frontend | logs frontend
+            what is the API printing | logs backend
+            logs postgresql | logs postgresql
+            give me the logs of the mcp server for the last 5 minutes | logs mcp-server --since 5m
+            show me the logs | NOT UNDERSTOOD
+            show events | events
+            what happened in the namespace recently | events
+            any warnings? | events
+            how much memory is the database using | usage
+            show cpu and memory usage | usage
+            which pod uses the most cpu | usage
+            resource usage please | usage
+            is the frontend hungry for ram | usage
+            show the release history | history
+            list revisions | history
+            what version is deployed | history
+            when was it last deployed | history
+            where can I open the app | url
+            what's the url | url
+            how do I reach the frontend in my browser | url
+            give me the link to the app | url
+            scale the backend to 2 replicas | scale backend 2
+            scale backend 3 | scale backend 3
+            can you scale the API to three pods? | scale backend 3
+            please run 4 instances of the frontend | scale frontend 4
+            I want five backend replicas | scale backend 5
+            set the mcp server replicas to two | scale mcp-server 2
+            increase the UI to 3 pods | scale frontend 3
+            bump the api up to 6 copies | scale backend 6
+            scale the web frontend down to one | scale frontend 1
+            scale the tool server to zero | scale mcp-server 0
+            give the backend twelve replicas | scale backend 12
+            scale the front-end to twenty-one replicas | scale frontend 21
+            scale the database to 1 | scale postgresql 1
+            reduce the backend to a single replica | scale backend 1
+            scale up the backend | NOT UNDERSTOOD
+            add two more backend pods | NOT UNDERSTOOD
+            scale everything to 3 | NOT UNDERSTOOD
+            scale the backend and the frontend to 2 | NOT UNDERSTOOD
+            double the frontend | NOT UNDERSTOOD
+            restart the frontend | restart frontend
+            restart backend | restart backend
+            please bounce the API | restart backend
+            reboot the database | restart postgresql
+            could you restart the mcp server? | restart mcp-server
+            do a rolling restart of the web ui | restart frontend
+            restart | NOT UNDERSTOOD
+            restart everything | NOT UNDERSTOOD
+            roll back the last release | rollback
+            rollback | rollback
+            rollback 3 | rollback 3
+            undo the last deploy | rollback
+            go back to the previous version | rollback
+            revert to revision 4 | rollback 4
+            roll back to version two | rollback 2
+            please roll back the release | rollback
+            roll back the backend | NOT UNDERSTOOD
+            roll back 2 versions | NOT UNDERSTOOD
+            go back to yesterday's version | NOT UNDERSTOOD
+            delete the namespace | REFUSED
+            delete the database | REFUSED
+            remove the PVC | REFUSED
+            drop all the data | REFUSED
+            uninstall the release | REFUSED
+            delete the secret taskora-secrets | REFUSED
+            kill the backend pod | REFUSED
+            wipe the db and start over | REFUSED
+            please get rid of the persistent volume claim | REFUSED
+            stop the backend | NOT UNDERSTOOD
+            show the history of restarts | history
+            when was the last rollback | history
+            why did the rollback fail | diagnose
+            how do I scale the backend | NOT UNDERSTOOD
+            show me how to delete the namespace | REFUSED
+            why was the backend pod deleted | diagnose backend
+            make me a sandwich | NOT UNDERSTOOD
+            hello | NOT UNDERSTOOD
+            what is the meaning of life | NOT UNDERSTOOD
+            | NOT UNDERSTOOD
+            """;
+
+    record Row(String request, String expected) {}
+
+    static List<Row> rows() {
+        List<Row> out = new ArrayList<>();
+        for (String line : TABLE.split("\n")) {
+            if (line.isBlank()) continue;
+            int bar = line.lastIndexOf('|');
+            out.add(new Row(line.substring(0, bar).strip(), line.substring(bar + 1).strip()));
+        }
+        return out;
+    }
+
+    static String got(Intents.Translation t) {
+        if (t.refused() != null) return REFUSED;
+        if (!t.understood()) return UNCLEAR;
+        return t.intent().canonical().substring("ai-ops ".length());
+    }
+
+    static boolean mutating(String canonical) {
+        Intents.Verb v = Intents.verb(canonical.split(" ")[0]);
+        return v != null && v.mutating();
+    }
+
+    @Test
+    void theRequestTable() {
+        List<Row> rows = rows();
+        assertTrue(rows.size() >= 80, "at least 80 requests: " + rows.size());
+        int right = 0;
+        List<String> wrong = new ArrayList<>(), wrongMutations = new ArrayList<>();
+        for (Row r : rows) {
+            String got = got(Intents.translate(r.request(), "taskora"));
+            if (got.equals(r.expected())) { right++; continue; }
+            String line = "\"" + r.request() + "\": expected " + r.expected() + ", got " + got;
+            wrong.add(line);
+            if (mutating(got)) wrongMutations.add(line);
+        }
+        double accuracy = 100.0 * right / rows.size();
+        String summary = String.format(java.util.Locale.ROOT, "ai-ops request table: %d/%d right (%.1f %%), %d wrong mutation(s)",
+                right, rows.size(), accuracy, wrongMutations.size());
+        System.out.println(summary);
+        wrong.forEach(w -> System.out.println("  wrong: " + w));
+        assertTrue(wrongMutations.isEmpty(), "requests translated into a wrong change:\n" + String.join("\n", wrongMutations));
+        assertTrue(accuracy >= 95.0, summary + "\n" + String.join("\n", wrong));
+    }
+
+    @Test
+    void theTableCoversEveryVerbRefusalsAndUnclearRequests() {
+        List<Row> rows = rows();
+        for (Intents.Verb v : Intents.VERBS)
+            assertTrue(rows.stream().anyMatch(r -> r.expected().split(" ")[0].equals(v.name())), "the table asks for " + v.name());
+        assertTrue(rows.stream().filter(r -> r.expected().equals(REFUSED)).count() >= 8);
+        assertTrue(rows.stream().filter(r -> r.expected().equals(UNCLEAR)).count() >= 12);
+    }
+
+    @Test
+    void numbersAsWordsAndContractionsAreNormalised() {
+        assertEquals("scale the backend to 21 replicas", Intents.normalize("Scale the backend to twenty-one replicas!"));
+        assertEquals("what is wrong with the api", Intents.normalize("What's wrong with the API?"));
+        assertEquals("why is not the ui 3 pods", Intents.normalize("Why isn't the UI three pods"));
+    }
+
+    @Test
+    void theSameRequestAlwaysGivesTheSameAnswer() {
+        for (Row r : rows())
+            assertEquals(got(Intents.translate(r.request(), "taskora")), got(Intents.translate(r.request(), "taskora")), r.request());
+    }
+
+    /** kubectl-ai's split: reads are listed, everything else writes (unknown commands included). */
+    @Test
+    void theWriteClassifier() {
+        for (String read : List.of("kubectl get pods -n x -o json", "kubectl --context c logs p -c c --previous", "kubectl top pods",
+                "kubectl get --raw /apis/metrics.k8s.io/v1beta1/namespaces/x/pods", "helm status r -n x -o json", "helm history r -n x",
+                "kubectl -n x rollout status deployment/a", "kubectl config current-context", "kubectl describe pod a"))
+            assertFalse(Intents.writes(List.of(read.split(" "))), read);
+        for (String write : List.of("kubectl scale deployments -l a=b --replicas=2", "kubectl -n x rollout restart deployment/a",
+                "kubectl delete pod a", "kubectl apply -f -", "kubectl --context c -n x set image deployment/a a=b", "kubectl exec a -- sh",
+                "helm rollback r 2 -n x", "helm upgrade --install r c", "helm uninstall r", "kubectl port-forward svc/a 1:1",
+                "kubectl patch secret s -p {}", "frobnicate --all", "kubectl", "kubectl rollout undo deployment/a"))
+            assertTrue(Intents.writes(List.of(write.split(" "))), write);
+    }
+
+    @Test
+    void everyVerbIsClassifiedAndOnlyScaleRestartRollbackWrite() {
+        assertEquals(List.of("scale", "restart", "rollback"), Intents.VERBS.stream().filter(Intents.Verb::mutating).map(Intents.Verb::name).toList());
+    }
+}
