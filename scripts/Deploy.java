@@ -2,7 +2,7 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES Preflight.java MinikubeProfile.java BuildImages.java Smoke.java
-//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java
+//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java lib/Diagnosis.java
 //SOURCES lib/Digest.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Deploys Taskora: preflight, checks, Minikube profile, images, helm upgrade --install (atomic), rollout, smoke; prints the URL. --uninstall removes it.
@@ -367,6 +367,7 @@ public class Deploy implements Callable<Integer> {
             Cmd.Result w = Cmd.query(cfg.kubectl("get", "deployments,statefulsets", "-n", cfg.namespace(), "-l",
                     "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
             List<String> pending = w.ok() ? rolloutPending(Json.parse(w.out(), "kubectl get deployments,statefulsets")) : List.of();
+            Diagnosis.explain(cfg); // why, per pod (scripts/lib/Diagnosis.java)
             throw new Failure(Exit.CHECK_FAILED, "not rolled out within " + secs + "s: " + (pending.isEmpty() ? r.tail() : String.join(", ", pending)),
                     "kubectl -n " + cfg.namespace() + " describe pods -l app.kubernetes.io/instance=" + cfg.release());
         }

@@ -1,7 +1,7 @@
 ///usr/bin/env bash -c 'l="${0%/*}/../jbang"; [ -x "$l" ] || l=jbang; exec "$l" "$0" "$@"' "$0" "$@" ; exit $?
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
-//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java
+//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java lib/Diagnosis.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Smoke-tests a deployed Taskora: pods Ready, Services with endpoints, backend health, and a real user journey through the frontend.
 
@@ -79,6 +79,7 @@ public class Smoke implements Callable<Integer> {
             return results;
         }
         List<PortForward> forwards = new ArrayList<>();
+        boolean onCluster = baseUrl == null;
         try {
             if (baseUrl == null) {
                 long deadline = System.currentTimeMillis() + cfg.num("smoke.timeoutSeconds") * 1000;
@@ -105,6 +106,7 @@ public class Smoke implements Callable<Integer> {
             for (PortForward pf : forwards) pf.close();
         }
         long passed = results.stream().filter(Result::ok).count();
+        if (passed < results.size() && onCluster) Diagnosis.explain(cfg); // why, when pods are at fault
         Console.info((passed == results.size() ? Console.green("smoke: ") : Console.red("smoke: "))
                 + passed + " passed, " + (results.size() - passed) + " failed");
         return results;

@@ -108,6 +108,8 @@ class SmokeTest {
         assertTrue(System.currentTimeMillis() - t0 < 60_000, "bounded by smoke.timeoutSeconds");
         assertTrue(r.out().contains("FAIL  pods Ready") && r.out().contains("not Ready: tiny-backend-0 (Running)"), r.out());
         assertTrue(r.out().contains("FAIL  services have endpoints") && r.out().contains("no ready endpoints: tiny-backend"), r.out());
+        assertTrue(r.out().contains("==> diagnosis of release tiny") && r.out().contains("problem: Pod/tiny-backend-0 (backend): pod is Running and not Ready"),
+                "the shared diagnosis says which pod and why: " + r.out());
     }
 
     @Test
