@@ -120,6 +120,7 @@ final class Diagnosis {
         String phase = Json.text(pod, "status", "phase");
         if (phase.equals("Succeeded") || (podReady(pod) && phase.equals("Running"))) return List.of();
         if (jobPod(pod)) return List.of(); // told through its Job (analyzeJob), once
+        if (!Json.text(pod, "metadata", "deletionTimestamp").isEmpty()) return List.of(); // on its way out
         List<Finding> out = new ArrayList<>();
         String parent = owner(pod), comp = component(pod);
         java.util.function.BiFunction<String, String, Finding> f = (text, fix) -> new Finding("Pod", name, parent, comp, text, fix);

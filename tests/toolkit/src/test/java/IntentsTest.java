@@ -178,6 +178,24 @@ class IntentsTest {
         assertTrue(accuracy >= 95.0, summary + "\n" + String.join("\n", wrong));
     }
 
+    /** A benchmark that prints (not a timed assertion): the translation alone, in-process, per request. */
+    @Test
+    void translationTime() {
+        List<Row> rows = rows();
+        for (Row r : rows) Intents.translate(r.request(), "taskora"); // warm up
+        List<Long> nanos = new ArrayList<>();
+        for (int round = 0; round < 20; round++)
+            for (Row r : rows) {
+                long t0 = System.nanoTime();
+                Intents.translate(r.request(), "taskora");
+                nanos.add(System.nanoTime() - t0);
+            }
+        java.util.Collections.sort(nanos);
+        System.out.println(String.format(java.util.Locale.ROOT, "ai-ops translation in-process: p50 %.3f ms, p95 %.3f ms, max %.3f ms (%d translations)",
+                nanos.get(nanos.size() / 2) / 1e6, nanos.get((int) (nanos.size() * 0.95)) / 1e6, nanos.get(nanos.size() - 1) / 1e6, nanos.size()));
+        assertEquals(rows.size() * 20, nanos.size());
+    }
+
     @Test
     void theTableCoversEveryVerbRefusalsAndUnclearRequests() {
         List<Row> rows = rows();
