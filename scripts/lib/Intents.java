@@ -169,14 +169,18 @@ final class Intents {
         m.appendTail(sb);
         t = sb.toString();
         for (Map.Entry<String, Integer> e : NUMBER_WORDS.entrySet()) {
-            if (e.getKey().equals("no")) continue;
-            t = t.replaceAll("\\b" + Pattern.quote(e.getKey()) + "\\b", String.valueOf(e.getValue()));
+            if (e.getKey().equals("no") || !t.contains(e.getKey())) continue;
+            t = PATTERNS.computeIfAbsent("num:" + e.getKey(), k -> Pattern.compile("\\b" + Pattern.quote(e.getKey()) + "\\b"))
+                    .matcher(t).replaceAll(String.valueOf(e.getValue()));
         }
         return t.replaceAll("\\s+", " ").strip();
     }
 
+    static final Map<String, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A whole-word match of one of the alternatives (compiled once). */
     static boolean has(String text, String regex) {
-        return Pattern.compile("(^|\\s)(" + regex + ")(?=\\s|$)").matcher(text).find();
+        return PATTERNS.computeIfAbsent(regex, r -> Pattern.compile("(^|\\s)(" + r + ")(?=\\s|$)")).matcher(text).find();
     }
 
     /** The components named in the text (canonical values, in order of appearance). */
@@ -185,12 +189,13 @@ final class Intents {
         String rest = " " + text + " ";
         for (Map.Entry<String, List<String>> e : SYNONYMS.entrySet()) {
             for (String syn : e.getValue()) {
-                Matcher m = Pattern.compile("(?<=\\s)" + Pattern.quote(syn) + "(?=\\s)").matcher(rest);
+                Pattern p = PATTERNS.computeIfAbsent("syn:" + syn, k -> Pattern.compile("(?<=\\s)" + Pattern.quote(syn) + "(?=\\s)"));
+                Matcher m = p.matcher(rest);
                 while (m.find()) {
                     at.put(m.start(), e.getKey());
                     // blank it out so "mcp server" is not read again as a "server", "web app" not as "web"
                     rest = rest.substring(0, m.start()) + " ".repeat(syn.length()) + rest.substring(m.end());
-                    m = Pattern.compile("(?<=\\s)" + Pattern.quote(syn) + "(?=\\s)").matcher(rest);
+                    m = p.matcher(rest);
                 }
             }
         }
@@ -243,6 +248,8 @@ final class Intents {
     static final String POLITE = "please|pls|plz|hey|hi|ok|okay|so|now|then|just|quickly|kindly|ai-ops|can you|could you|would you|will you"
             + "|can we|could we|i want to|i would like to|i need to|we need to|we want to|i want|we want|i need|we need|i would like|let us|lets|let s"
             + "|go ahead and|try to|help me|you should|you must|time to|and|do a|do an|perform a|perform an|trigger a|trigger an";
+    static final Pattern POLITE_START = Pattern.compile("^(" + POLITE + ")( |$)");
+    static final Pattern POLITE_END = Pattern.compile("( |^)(please|for me|now|right now|thanks|thank you|thx|asap|again)$");
     static final String READ_START = "show|list|get|display|print|tell|find|check|see|view|look|fetch|describe|explain|report"
             + "|watch|monitor|count|inspect|give me the|give me a list|summarize|summarise";
     static final String DESTROY = "delete|deleted|remove|drop|destroy|wipe|erase|purge|uninstall|truncate|nuke|kill|terminate|get rid of"
@@ -281,10 +288,13 @@ final class Intents {
                 "status|state|overview|summary|health|how is|how are|what is running|what runs|what is deployed|running|deployed|workloads|deployments|pods|pod|everything|replicas|how many|show all|list all|list", 1));
     }
 
-    static final Map<String, Pattern> CUE_PATTERNS = new LinkedHashMap<>();
-
     static Pattern cue(String alternatives) {
-        return CUE_PATTERNS.computeIfAbsent(alternatives, a -> Pattern.compile("(^|\\s)(" + a + ")(?=\\s|$)"));
+        return PATTERNS.computeIfAbsent(alternatives, a -> Pattern.compile("(^|\\s)(" + a + ")(?=\\s|$)"));
+    }
+
+    /** The text starts with one of the alternatives (a whole word or phrase). */
+    static boolean starts(String text, String alternatives) {
+        return PATTERNS.computeIfAbsent("^" + alternatives, a -> Pattern.compile("^(" + alternatives + ")( .*|$)")).matcher(text).matches();
     }
 
     /** Translates one request. `release` helps to spot pod names. */
@@ -298,12 +308,12 @@ final class Intents {
         String core = text;
         for (String prev = null; !core.equals(prev); ) {
             prev = core;
-            core = core.replaceFirst("^(" + POLITE + ")( |$)", "").strip();
-            core = core.replaceFirst("( |^)(please|for me|now|right now|thanks|thank you|thx|asap|again)$", "").strip();
+            core = POLITE_START.matcher(core).replaceFirst("").strip();
+            core = POLITE_END.matcher(core).replaceFirst("").strip();
         }
         if (core.isEmpty()) return Translation.unclear("no request after \"" + text + "\"");
         // a question, or an order to show something, never changes anything
-        boolean question = core.matches("^(" + QUESTION + "|" + READ_START + ")( .*|$)");
+        boolean question = starts(core, QUESTION + "|" + READ_START);
         Set<String> comps = components(core);
         String pod = pod(core, release);
         if (pod != null) comps = components(core.replace(pod, " "));
@@ -311,7 +321,7 @@ final class Intents {
         String since = since(core);
 
         // 1. anything that destroys is refused, whatever else is said
-        if (!core.matches("^(" + QUESTION + ")( .*|$)") && has(core, DESTROY)) return Translation.refuse(REFUSAL);
+        if (!starts(core, QUESTION) && has(core, DESTROY)) return Translation.refuse(REFUSAL);
 
         // 2. changes: only as an order, with every slot said explicitly
         if (!question) {
@@ -400,9 +410,9 @@ final class Intents {
     static boolean isScale(String core) {
         if (has(core, "scale|scaled|scaling|autoscale")) return true;
         // an order whose verb is one of SCALE_VERB (or that starts with a number) about replicas of something
-        boolean order = core.matches("^(" + SCALE_VERB + ")( .*|$)") || core.matches("^\\d+ .*");
+        boolean order = starts(core, SCALE_VERB + "|\\d+");
         return order && (has(core, REPLICA_WORD) || (!components(core).isEmpty() && !numbers(core).isEmpty()
-                && !core.matches("^(start|run|deploy|use|keep|put)( .*|$)")));
+                && !starts(core, "start|run|deploy|use|keep|put")));
     }
 
     static Translation scale(String core, Set<String> comps) {
