@@ -17,10 +17,14 @@ final class Diagnosis {
     private Diagnosis() {}
 
     /** One problem: what (kind/name, and the workload or Job it belongs to), the cause, the fix. */
-    record Finding(String kind, String name, String parent, String component, String text, String fix) {
+    record Finding(String kind, String name, String parent, String component, String code, String text, String fix) {
+        /** A failure that waiting will not cure (deploy may stop waiting for it): not a probe, not "not Ready yet". */
+        boolean definite() { return DEFINITE.contains(code); }
+
         Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", kind);
+            m.put("code", code);
             m.put("name", name);
             m.put("parent", parent);
             m.put("component", component);
@@ -53,6 +57,17 @@ final class Diagnosis {
         String tail(String pod, String container, boolean previous, int lines);
 
         Logs NONE = (p, c, prev, n) -> "";
+    }
+
+    /** The cause codes (as Skaffold's diag: one code per failure class, one suggestion each). */
+    static final String IMAGE_PULL = "ImagePull", CRASH_LOOP = "CrashLoop", OOM_KILLED = "OOMKilled", CONFIG = "ContainerConfig",
+            PROBE = "ProbeFailing", UNSCHEDULABLE = "Unschedulable", PVC_UNBOUND = "PVCUnbound", INIT = "InitContainer",
+            JOB_FAILED = "JobFailed", NOT_READY = "NotReady";
+    static final java.util.Set<String> DEFINITE = java.util.Set.of(IMAGE_PULL, CRASH_LOOP, OOM_KILLED, CONFIG, UNSCHEDULABLE, PVC_UNBOUND, JOB_FAILED);
+
+    /** Makes a finding about one object, given its cause code, text and fix. */
+    interface Make {
+        Finding of(String code, String text, String fix);
     }
 
     static final String KINDS = "deployments,statefulsets,pods,jobs,persistentvolumeclaims";
@@ -89,7 +104,7 @@ final class Diagnosis {
             String name = Json.text(pvc, "metadata", "name");
             if (!"Pending".equals(Json.text(pvc, "status", "phase"))) continue;
             if (out.stream().anyMatch(f -> f.text().contains("PersistentVolumeClaim " + name))) continue;
-            out.add(new Finding("PersistentVolumeClaim", name, "", component(pvc),
+            out.add(new Finding("PersistentVolumeClaim", name, "", component(pvc), PVC_UNBOUND,
                     "PersistentVolumeClaim " + name + " is not bound" + eventTail(s, "PersistentVolumeClaim", name),
                     storageFix(name)));
         }
@@ -123,7 +138,7 @@ final class Diagnosis {
         if (!Json.text(pod, "metadata", "deletionTimestamp").isEmpty()) return List.of(); // on its way out
         List<Finding> out = new ArrayList<>();
         String parent = owner(pod), comp = component(pod);
-        java.util.function.BiFunction<String, String, Finding> f = (text, fix) -> new Finding("Pod", name, parent, comp, text, fix);
+        Make f = (code, text, fix) -> new Finding("Pod", name, parent, comp, code, text, fix);
 
         // not scheduled: the scheduler's reason
         for (Object c : Json.items(pod, "status", "conditions")) {
@@ -146,7 +161,7 @@ final class Diagnosis {
         String probe = lastEvent(s, "Pod", name, "Unhealthy");
         if (!probe.isEmpty()) {
             boolean liveness = probe.startsWith("Liveness");
-            out.add(f.apply((liveness ? "liveness" : "readiness") + " probe failing: " + oneLine(probe),
+            out.add(f.of(PROBE, (liveness ? "liveness" : "readiness") + " probe failing: " + oneLine(probe),
                     liveness ? "the kubelet restarts the container while this lasts; check what the probe calls answers in time (kubectl -n "
                             + ns(pod) + " describe pod " + name + ")"
                             : "the pod gets no traffic while it fails; check what the probe's endpoint depends on (database, MCP server): "
@@ -154,10 +169,10 @@ final class Diagnosis {
             return out;
         }
         if (phase.equals("Failed"))
-            out.add(f.apply("pod failed: " + oneLine(Json.text(pod, "status", "reason") + " " + Json.text(pod, "status", "message")).strip(),
+            out.add(f.of(NOT_READY, "pod failed: " + oneLine(Json.text(pod, "status", "reason") + " " + Json.text(pod, "status", "message")).strip(),
                     "kubectl -n " + ns(pod) + " describe pod " + name));
         else if (phase.equals("Pending") || phase.equals("Running"))
-            out.add(f.apply("pod is " + phase + " and not Ready" + eventTail(s, "Pod", name),
+            out.add(f.of(NOT_READY, "pod is " + phase + " and not Ready" + eventTail(s, "Pod", name),
                     "watch it: kubectl -n " + ns(pod) + " get pod " + name + " -w; its events: kubectl -n " + ns(pod) + " describe pod " + name));
         return out;
     }
@@ -173,7 +188,7 @@ final class Diagnosis {
 
     /** One container's status: a finding when it waits for a known reason, was OOMKilled or failed. */
     static Finding containerProblem(Object pod, Object st, boolean init, Snapshot s, Logs logs,
-                                    java.util.function.BiFunction<String, String, Finding> f) {
+                                    Make f) {
         String pod_ = Json.text(pod, "metadata", "name"), c = Json.text(st, "name"), ns = ns(pod);
         String what = (init ? "init container " : "container ") + c;
         String waiting = Json.text(st, "state", "waiting", "reason");
@@ -188,37 +203,37 @@ final class Diagnosis {
                 String why = waiting.equals("ErrImageNeverPull") ? "is not present on the node and the pull policy is Never"
                         : waiting.equals("InvalidImageName") ? "is not a valid image name"
                         : "is not present on the node and cannot be pulled";
-                return f.apply(what + ": image " + image + " " + why + " (" + waiting + (wmsg.isEmpty() ? "" : ": " + shorten(wmsg, 140)) + ")",
+                return f.of(IMAGE_PULL, what + ": image " + image + " " + why + " (" + waiting + (wmsg.isEmpty() ? "" : ": " + shorten(wmsg, 140)) + ")",
                         "build and load that image (build-images, or your cluster's image load), or correct its repository/tag in the values and deploy again");
             }
             case "CreateContainerConfigError" -> {
                 Matcher k = MISSING_KEY.matcher(wmsg), sec = MISSING_SECRET.matcher(wmsg), cm = MISSING_CONFIGMAP.matcher(wmsg);
                 if (k.find())
-                    return f.apply(what + " cannot start: Secret " + k.group(3) + " has no key " + k.group(1),
+                    return f.of(CONFIG, what + " cannot start: Secret " + k.group(3) + " has no key " + k.group(1),
                             "add the key: kubectl -n " + ns + " patch secret " + k.group(3) + " --type merge -p '{\"stringData\":{\"" + k.group(1) + "\":\"...\"}}'");
                 if (sec.find())
-                    return f.apply(what + " cannot start: Secret " + sec.group(1) + " does not exist",
+                    return f.of(CONFIG, what + " cannot start: Secret " + sec.group(1) + " does not exist",
                             "create it (deploy creates " + sec.group(1) + " once with random values when absent), or set existingSecret to a Secret that exists");
                 if (cm.find())
-                    return f.apply(what + " cannot start: ConfigMap " + cm.group(1) + " does not exist", "deploy the release again (helm upgrade) so the ConfigMap is created");
-                return f.apply(what + " cannot start: " + shorten(wmsg, 200), "kubectl -n " + ns + " describe pod " + pod_);
+                    return f.of(CONFIG, what + " cannot start: ConfigMap " + cm.group(1) + " does not exist", "deploy the release again (helm upgrade) so the ConfigMap is created");
+                return f.of(CONFIG, what + " cannot start: " + shorten(wmsg, 200), "kubectl -n " + ns + " describe pod " + pod_);
             }
             case "CreateContainerError", "RunContainerError", "StartError" -> {
-                return f.apply(what + " cannot start (" + waiting + "): " + shorten(wmsg, 200), "kubectl -n " + ns + " describe pod " + pod_);
+                return f.of(CONFIG, what + " cannot start (" + waiting + "): " + shorten(wmsg, 200), "kubectl -n " + ns + " describe pod " + pod_);
             }
             default -> { }
         }
         Object dead = term != null ? term : lastTerm;
         if (dead != null && "OOMKilled".equals(Json.text(dead, "reason"))) {
             String limit = memoryLimit(pod, c, init);
-            return f.apply(what + " was OOMKilled: it needed more than its memory limit of " + (limit.isEmpty() ? "(none set: the node ran out)" : limit)
+            return f.of(OOM_KILLED, what + " was OOMKilled: it needed more than its memory limit of " + (limit.isEmpty() ? "(none set: the node ran out)" : limit)
                             + " (restarts: " + restarts + ")",
                     limit.isEmpty() ? "set a memory limit and request the pod really needs, or give the node more memory"
                             : "raise the memory limit above " + limit + " (the chart's " + valuesKey(component(pod)) + ".resources.limits.memory) and deploy again");
         }
         String probe = lastEvent(s, "Pod", pod_, "Unhealthy");
         if (!init && restarts > 0 && probe.startsWith("Liveness"))
-            return f.apply(what + " is restarted by its failing liveness probe (restarts " + restarts + "): " + oneLine(probe),
+            return f.of(PROBE, what + " is restarted by its failing liveness probe (restarts " + restarts + "): " + oneLine(probe),
                     "check that what the probe calls answers within its timeout (kubectl -n " + ns + " describe pod " + pod_
                             + "); raise the probe's initialDelaySeconds if the app starts slowly");
         if (waiting.equals("CrashLoopBackOff") || (dead != null && Json.number(dead, "exitCode") != 0)) {
@@ -229,13 +244,13 @@ final class Diagnosis {
             String text = what + (waiting.equals("CrashLoopBackOff") ? " is in CrashLoopBackOff: " : " failed: ") + "exit code " + code
                     + (reason.isEmpty() || reason.equals("Error") ? "" : " (" + reason + ")") + ", restarts " + restarts
                     + (tail.isEmpty() ? "" : "; last log lines: " + oneLine(lastLines(tail, 3)));
-            return f.apply(text, "read the whole log: kubectl -n " + ns + " logs " + pod_ + " -c " + c + (lastTerm != null ? " --previous" : "")
+            return f.of(init ? INIT : CRASH_LOOP, text, "read the whole log: kubectl -n " + ns + " logs " + pod_ + " -c " + c + (lastTerm != null ? " --previous" : "")
                     + "; fix what it reports (a setting, the database, a Secret) and deploy again");
         }
         if (init && !waiting.isEmpty() && !waiting.equals("PodInitializing"))
-            return f.apply(what + " is waiting: " + waiting + (wmsg.isEmpty() ? "" : ": " + shorten(wmsg, 160)), "kubectl -n " + ns + " describe pod " + pod_);
+            return f.of(INIT, what + " is waiting: " + waiting + (wmsg.isEmpty() ? "" : ": " + shorten(wmsg, 160)), "kubectl -n " + ns + " describe pod " + pod_);
         if (init && Json.at(st, "state", "running") != null)
-            return f.apply(what + " has not finished yet (the app containers wait for it)" + logLine(logs.tail(pod_, c, false, LOG_LINES)),
+            return f.of(INIT, what + " has not finished yet (the app containers wait for it)" + logLine(logs.tail(pod_, c, false, LOG_LINES)),
                     "see what it waits for: kubectl -n " + ns + " logs " + pod_ + " -c " + c);
         return null;
     }
@@ -244,7 +259,7 @@ final class Diagnosis {
         return tail.isEmpty() ? "" : "; last log lines: " + oneLine(lastLines(tail, 3));
     }
 
-    static Finding unschedulable(Object pod, String message, Snapshot s, java.util.function.BiFunction<String, String, Finding> f) {
+    static Finding unschedulable(Object pod, String message, Snapshot s, Make f) {
         String name = Json.text(pod, "metadata", "name");
         String msg = message.isEmpty() ? lastEvent(s, "Pod", name, "FailedScheduling") : message;
         String m = msg.toLowerCase(java.util.Locale.ROOT);
@@ -252,7 +267,7 @@ final class Diagnosis {
         if (m.contains("insufficient cpu") || m.contains("insufficient memory")) {
             String res = m.contains("insufficient cpu") && m.contains("insufficient memory") ? "CPU and memory"
                     : m.contains("insufficient cpu") ? "CPU" : "memory";
-            return f.apply("Pending: no node has enough free " + res + " for its requests (" + requests(pod) + "): " + oneLine(msg),
+            return f.of(UNSCHEDULABLE, "Pending: no node has enough free " + res + " for its requests (" + requests(pod) + "): " + oneLine(msg),
                     "lower " + valuesKey(comp) + ".resources.requests, scale something down, or give the cluster more " + res
                             + " (minikube.cpus / minikube.memoryMiB)");
         }
@@ -265,10 +280,10 @@ final class Diagnosis {
                     if (claim.equals(Json.text(pvc, "metadata", "name")) && !"Bound".equals(Json.text(pvc, "status", "phase"))) pvcName = claim;
                 if (pvcName.isEmpty()) pvcName = claim;
             }
-            return f.apply("Pending: its PersistentVolumeClaim " + pvcName + " is not bound" + eventTail(s, "PersistentVolumeClaim", pvcName)
+            return f.of(PVC_UNBOUND, "Pending: its PersistentVolumeClaim " + pvcName + " is not bound" + eventTail(s, "PersistentVolumeClaim", pvcName)
                     + " (scheduler: " + shorten(oneLine(msg), 120) + ")", storageFix(pvcName));
         }
-        return f.apply("Pending: cannot be scheduled: " + oneLine(msg.isEmpty() ? "no reason given yet" : msg),
+        return f.of(UNSCHEDULABLE, "Pending: cannot be scheduled: " + oneLine(msg.isEmpty() ? "no reason given yet" : msg),
                 "kubectl -n " + ns(pod) + " describe pod " + name + " (node selectors, taints, affinity)");
     }
 
@@ -307,7 +322,7 @@ final class Diagnosis {
             if (!container.isEmpty()) { tail = logs.tail(podName, container, false, LOG_LINES); break; }
         }
         String what = (hook.isEmpty() ? "Job " : "hook Job (" + hook + ") ") + name;
-        return List.of(new Finding("Job", name, "", component(job),
+        return List.of(new Finding("Job", name, "", component(job), JOB_FAILED,
                 what + " failed" + (failedCond.isEmpty() ? "" : " (" + oneLine(failedCond) + ")") + ", failed pods: " + failedPods
                         + (container.isEmpty() ? "" : ", container " + container) + (tail.isEmpty() ? "" : "; last log lines: " + oneLine(lastLines(tail, 3))),
                 "read its log: kubectl -n " + ns(job) + " logs " + (podName.isEmpty() ? "job/" + name : podName) + (container.isEmpty() ? "" : " -c " + container)
@@ -317,7 +332,7 @@ final class Diagnosis {
     static List<Finding> analyzePodAsJob(Object pod, Snapshot s, Logs logs, String job) {
         String name = Json.text(pod, "metadata", "name");
         List<Finding> out = new ArrayList<>();
-        java.util.function.BiFunction<String, String, Finding> f = (text, fix) -> new Finding("Job", job, "Pod/" + name, component(pod), "Job " + job + ": " + text, fix);
+        Make f = (code, text, fix) -> new Finding("Job", job, "Pod/" + name, component(pod), code, "Job " + job + ": " + text, fix);
         for (String key : List.of("initContainerStatuses", "containerStatuses"))
             for (Object st : Json.items(pod, "status", key)) {
                 String w = Json.text(st, "state", "waiting", "reason");

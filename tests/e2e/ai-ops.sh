@@ -11,6 +11,7 @@
 #   5. "ai-ops rollback --yes" puts the previous good revision back and smoke passes;
 #   6. every other verb answers; status is clean at the end;
 #   7. a benchmark (printed, not asserted): a read-only request end to end, 20 runs.
+JBANG="${JBANG:-$REPO_ROOT/jbang}"
 AI=("$JBANG" ai-ops@taskora --context "$(kubectl config current-context)" --set "aiOps.auditLog=$work/ai-ops-audit.jsonl")
 BE="app.kubernetes.io/instance=$RELEASE,app.kubernetes.io/component=backend"
 
