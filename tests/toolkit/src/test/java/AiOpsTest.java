@@ -100,6 +100,27 @@ class AiOpsTest {
         }
     }
 
+    /** On a terminal (a pty from util-linux `script`), a typed "y" confirms and anything else declines. */
+    @Test
+    void onATerminalATypedYConfirms() {
+        String java = String.join(" ", List.of(Toolkit.javaBin(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), "AiOps", "--set", "aiOps.auditLog=" + audit, "restart", "frontend"));
+        Toolkit.Run no = Toolkit.exec(List.of("script", "-qec", java, "/dev/null"), w.env, Toolkit.REPO, "n\n", 120);
+        assertEquals(AiOps.NOT_CONFIRMED, no.exit(), no.out());
+        assertTrue(no.out().contains("run it? [y/N]"), no.out());
+        assertEquals(List.of(), changes());
+        Toolkit.Run yes = Toolkit.exec(List.of("script", "-qec", java, "/dev/null"), w.env, Toolkit.REPO, "y\n", 120);
+        assertEquals(0, yes.exit(), yes.out());
+        assertEquals(1, changes().size(), changes().toString());
+        assertEquals(List.of("not confirmed", "done"), auditLines().stream().map(l -> Json.text(l, "outcome")).toList());
+    }
+
+    @Test
+    void noRequestIsBadInput() {
+        Toolkit.Run r = aiOps().expect(Exit.USAGE);
+        assertTrue(r.err().contains("ai-ops: error: no request given"), r.err());
+    }
+
     Map<String, Object> workload(String component) {
         for (Object o : Json.items(w.stateJson(), "objects", "taskora/taskora"))
             if (component.equals(Json.text(o, "metadata", "labels", "app.kubernetes.io/component")) && !"Pod".equals(Json.text(o, "kind"))
