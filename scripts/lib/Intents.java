@@ -161,7 +161,7 @@ final class Intents {
         t = t.replaceAll("n't\\b", " not").replaceAll("'re\\b", " are").replaceAll("'m\\b", " am")
                 .replaceAll("'ll\\b", " will").replaceAll("'ve\\b", " have").replaceAll("'d\\b", " would")
                 .replaceAll("\\b(what|where|who|how|it|that|there|here|what)'s\\b", "$1 is").replaceAll("'s\\b", "");
-        t = t.replaceAll("[\"`,;!?()\\[\\]{}<>]", " ").replaceAll("\\.(\\s)", "$1").replaceAll("\\s+:\\s+|:\\s", " ");
+        t = t.replaceAll("[\"`,;!?()\\[\\]{}<>=]", " ").replaceAll("\\.(\\s)", "$1").replaceAll("\\s+:\\s+|:\\s", " ");
         // number words: "twenty-one" / "twenty one" -> 21, "three" -> 3
         Matcher m = Pattern.compile("\\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](one|two|three|four|five|six|seven|eight|nine)\\b").matcher(t);
         StringBuilder sb = new StringBuilder();
@@ -250,6 +250,9 @@ final class Intents {
             + "|go ahead and|try to|help me|you should|you must|time to|and|do a|do an|perform a|perform an|trigger a|trigger an";
     static final Pattern POLITE_START = Pattern.compile("^(" + POLITE + ")( |$)");
     static final Pattern POLITE_END = Pattern.compile("( |^)(please|for me|now|right now|thanks|thank you|thx|asap|again)$");
+    /** Openings that make the rest an order: "i need the backend at 4 replicas", "can we get 2 replicas of the ui". */
+    static final Pattern POLITE_WISH = Pattern.compile("^(please |can you |could you )?(i want|we want|i need|we need|i would like|we would like|can we get|could we get|can we have|can i get|can i have)\\b");
+    static final Pattern TURN_OFF = Pattern.compile("\\b(turn|switch|shut|take|bring) .+ (off|down)\\b");
     static final String READ_START = "show|list|get|display|print|tell|find|check|see|view|look|fetch|describe|explain|report"
             + "|watch|monitor|count|inspect|give me the|give me a list|summarize|summarise";
     static final String DESTROY = "delete|deleted|remove|drop|destroy|wipe|erase|purge|uninstall|truncate|nuke|kill|terminate|get rid of"
@@ -278,14 +281,14 @@ final class Intents {
         CUES.put("events", Map.of(
                 "event|events|warnings|warning|recent activity|activity|what happened|what has happened|what is going on|going on|goings on|happening", 3));
         CUES.put("history", Map.of(
-                "history|revision|revisions|releases|past deploys|past deployments|deploy history|deployment history|release history|versions|upgrades|rollbacks|changelog|what version|which version|what revision|which revision|when was|last deploy|last deployed|deployed when", 3));
+                "history|revision|revisions|releases|past deploys|past deployments|deploy history|deployment history|release history|versions|upgrades|rollbacks|changelog|what version|which version|what revision|which revision|when was|last deploy|last deployed|deployed last|deployed when|who deployed", 3));
         CUES.put("url", Map.of(
-                "url|urls|address|link|endpoint|web address|in the browser|in my browser|which port|what port|open the app|open it|reach|access|get to|connect to|visit|browse", 3));
+                "url|urls|address|link|endpoint|web address|in the browser|in my browser|which port|what port|open the app|open it|open|reach|access|get to|connect to|visit|browse", 3));
         CUES.put("unhealthy", Map.of(
                 "not running|not ready|not healthy|not up|unhealthy|failing pods|crashing pods|broken pods|pending pods|dead pods|down pods|bad pods|sick pods", 4,
-                "which pods|what pods|any pods|all pods|all the pods|every pod|everything ok|everything fine|everything healthy|everything running|everything up|everything working|all healthy|all running|all up|all ok|anything down|anything broken|anything failing|anything wrong|is something|something wrong|something broken|problems|issues|healthy|failing|crashing|broken|down", 2));
+                "everything ok|everything fine|everything healthy|everything running|everything up|everything working|all healthy|all running|all up|all ok|anything down|anything broken|anything failing|anything wrong|is something|something wrong|something broken|problems|issues|healthy|failing|crashing|broken|down", 2));
         CUES.put("status", Map.of(
-                "status|state|overview|summary|health|how is|how are|what is running|what runs|what is deployed|running|deployed|workloads|deployments|pods|pod|everything|replicas|how many|show all|list all|list", 1));
+                "status|state|overview|summary|health|how is|how are|what is running|what runs|what is deployed|running|deployed|workloads|deployments|pods|pod|everything|replicas|how many|show all|list all|list|up|alive|online|working|image|images|restarts", 1));
     }
 
     static Pattern cue(String alternatives) {
@@ -312,8 +315,9 @@ final class Intents {
             core = POLITE_END.matcher(core).replaceFirst("").strip();
         }
         if (core.isEmpty()) return Translation.unclear("no request after \"" + text + "\"");
-        // a question, or an order to show something, never changes anything
-        boolean question = starts(core, QUESTION + "|" + READ_START);
+        // a question, or an order to show something, never changes anything ("get 3 replicas of ..." is a wish)
+        boolean wish = !core.equals(text) && POLITE_WISH.matcher(text).find();
+        boolean question = starts(core, QUESTION + "|" + READ_START) && !starts(core, "get \\d+|give me \\d+");
         Set<String> comps = components(core);
         String pod = pod(core, release);
         if (pod != null) comps = components(core.replace(pod, " "));
@@ -339,7 +343,9 @@ final class Intents {
                 return Translation.of(new Intent("restart", component, null, null, null, null));
             }
             if (sc) return scale(core, comps);
-            if (has(core, STOP))
+            if (wish && !has(core, "why|what|how|when|which|whether|if|know|see|understand|check|show|tell|explain|wonder")
+                    && !comps.isEmpty() && has(core, REPLICA_WORD) && !numbers(core).isEmpty()) return scale(core, comps);
+            if (has(core, STOP) || TURN_OFF.matcher(core).find())
                 return Translation.unclear("stopping is not guessed; to stop a component say so with a number: ai-ops scale COMPONENT 0");
         }
 
@@ -410,7 +416,7 @@ final class Intents {
     static boolean isScale(String core) {
         if (has(core, "scale|scaled|scaling|autoscale")) return true;
         // an order whose verb is one of SCALE_VERB (or that starts with a number) about replicas of something
-        boolean order = starts(core, SCALE_VERB + "|\\d+");
+        boolean order = starts(core, SCALE_VERB + "|\\d+|get \\d+");
         return order && (has(core, REPLICA_WORD) || (!components(core).isEmpty() && !numbers(core).isEmpty()
                 && !starts(core, "start|run|deploy|use|keep|put")));
     }

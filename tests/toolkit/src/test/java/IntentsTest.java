@@ -31,6 +31,18 @@ class IntentsTest {
             what is running in the cluster | status
             how many replicas does the backend have | status
             show me everything | status
+            list all pods | status
+            is the app up | status
+            what image is the backend running | status
+            who deployed last | history
+            open the frontend | url
+            set backend replicas=3 | scale backend 3
+            I need the backend at 4 replicas | scale backend 4
+            can we get 2 replicas of the ui | scale frontend 2
+            turn the backend off | NOT UNDERSTOOD
+            I want to know why the backend has 2 replicas | diagnose backend
+            I need to understand why the api runs 3 pods | diagnose backend
+            we need to check whether the frontend has 2 pods | status
             why is the backend failing | diagnose backend
             why is this pod failing | diagnose
             why does the API keep restarting? | diagnose backend
