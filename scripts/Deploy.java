@@ -319,13 +319,19 @@ public class Deploy implements Callable<Integer> {
         args.add("--description");
         args.add("taskora-deploy " + rel.digest());
         boolean v4 = args.contains("--rollback-on-failure");
-        Cmd.Result r = Cmd.change(Cmd.line(args).stdin(rel.stdin(), rel.stdinShown()).timeout(Duration.ofMinutes(60)).lines(Console::detail));
+        // helm waits; the release's new pods are watched meanwhile, so a definite failure stops it early (issue 11.4)
+        Diagnosis.Watched watched = Diagnosis.watch(cfg, () -> Cmd.change(Cmd.line(args).stdin(rel.stdin(), rel.stdinShown())
+                .timeout(Duration.ofMinutes(60)).lines(Console::detail)), Duration.ofSeconds(5));
+        Cmd.Result r = watched.result();
         if (r.ok()) {
             if (Cmd.dryRun) return "would install or upgrade (helm " + (v4 ? "4, --rollback-on-failure" : "3, --atomic") + ")";
             Object after = helmStatus(cfg);
             return "release " + cfg.release() + " revision " + Json.text(after, "version") + " " + Json.text(after, "info", "status");
         }
-        throw rolledBack(cfg, before, helmStatus(cfg), r);
+        Failure f = rolledBack(cfg, before, helmStatus(cfg), r);
+        if (watched.stoppedBy().isEmpty()) throw f;
+        Diagnosis.Finding why = watched.stoppedBy().get(0);
+        throw new Failure(f.exitCode, f.getMessage() + "; stopped waiting because " + why.kind() + "/" + why.name() + ": " + why.text(), why.fix());
     }
 
     /** What a failed atomic upgrade left: the previous revision back, or no release after a failed install. */

@@ -433,6 +433,78 @@ final class Diagnosis {
         return m;
     }
 
+    // ---------------------------------------------------------------- failing fast
+    /** What a watched command returned, and the findings that made the watch stop it (empty when none did). */
+    record Watched(Cmd.Result result, List<Finding> stoppedBy) {}
+
+    /** Restarts before a crash loop counts as definite while deploy waits (a pod may crash once while its database starts). */
+    static final int CRASH_LOOP_RESTARTS = 3;
+
+    /**
+     * Runs `body` (helm upgrade --wait) while watching the release every few seconds. On a definite
+     * failure of a pod or Job created after the start (an image that cannot be pulled, a crash loop
+     * past CRASH_LOOP_RESTARTS restarts, OOMKilled, a missing Secret or key, unschedulable, a failed
+     * hook Job), it prints the diagnosis and stops helm with SIGTERM: an atomic helm then rolls the
+     * release back at once instead of after its whole --timeout. Never throws for a failed look.
+     */
+    static Watched watch(Config cfg, java.util.function.Supplier<Cmd.Result> body, Duration every) {
+        if (Cmd.dryRun) return new Watched(body.get(), List.of());
+        String start = java.time.Instant.now().minusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        java.util.concurrent.CompletableFuture<Cmd.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(body);
+        List<Finding> stoppedBy = List.of();
+        while (true) {
+            try {
+                return new Watched(run.get(every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), stoppedBy);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // still running: look
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Watched(run.join(), stoppedBy);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
+            if (!stoppedBy.isEmpty()) continue; // signalled; helm is rolling back
+            try {
+                List<Finding> f = definiteSince(collect(cfg), start, kubectlLogs(cfg));
+                if (f.isEmpty()) continue;
+                stoppedBy = f;
+                Console.heading("the new revision cannot become ready; stopping helm (it rolls back)");
+                print(f);
+                stopHelm();
+            } catch (RuntimeException e) {
+                Console.detail("watch: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Definite findings about pods and Jobs created at or after `start` (RFC 3339, UTC). */
+    static List<Finding> definiteSince(Snapshot s, String start, Logs logs) {
+        java.util.function.Predicate<Object> fresh = o -> Json.text(o, "metadata", "creationTimestamp").compareTo(start) >= 0;
+        List<?> pods = s.pods().stream().filter(fresh).toList();
+        Snapshot recent = new Snapshot(pods, s.jobs().stream().filter(fresh).toList(), s.pvcs(), s.workloads(), s.events());
+        List<Finding> out = new ArrayList<>();
+        for (Finding f : analyze(recent, logs)) {
+            if (!f.definite()) continue;
+            if (f.code().equals(CRASH_LOOP)) {
+                long restarts = 0;
+                for (Object p : pods)
+                    if (f.name().equals(Json.text(p, "metadata", "name")))
+                        for (Object st : Json.items(p, "status", "containerStatuses")) restarts = Math.max(restarts, Json.number(st, "restartCount"));
+                if (restarts < CRASH_LOOP_RESTARTS) continue;
+            }
+            out.add(f);
+        }
+        return out;
+    }
+
+    /** SIGTERM to this process's helm upgrade children (helm --atomic rolls back on it). */
+    static void stopHelm() {
+        ProcessHandle.current().descendants().filter(p -> {
+            String line = p.info().commandLine().orElse("");
+            return line.matches("(.*/)?helm( .*)? upgrade .*") || line.matches(".*/helm upgrade .*");
+        }).forEach(ProcessHandle::destroy);
+    }
+
     /** For deploy and smoke when they fail: collect, analyze and print; never throws (a diagnosis must not hide the failure). */
     static List<Finding> explain(Config cfg) {
         if (Cmd.dryRun) return List.of();
