@@ -481,7 +481,7 @@ final class Diagnosis {
     static List<Finding> definiteSince(Snapshot s, String start, Logs logs) {
         java.util.function.Predicate<Object> fresh = o -> Json.text(o, "metadata", "creationTimestamp").compareTo(start) >= 0;
         List<?> pods = s.pods().stream().filter(fresh).toList();
-        Snapshot recent = new Snapshot(pods, s.jobs().stream().filter(fresh).toList(), s.pvcs(), s.workloads(), s.events());
+        Snapshot recent = new Snapshot(pods, s.jobs().stream().filter(fresh).toList(), s.pvcs().stream().filter(fresh).toList(), s.workloads(), s.events());
         List<Finding> out = new ArrayList<>();
         for (Finding f : analyze(recent, logs)) {
             if (!f.definite()) continue;

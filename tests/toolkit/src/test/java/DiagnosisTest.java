@@ -1,0 +1,128 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared diagnosis (scripts/lib/Diagnosis.java) on `kubectl get -o json` documents, events and
+ * logs of one workload per failure class, labelled app.kubernetes.io/component=<class>, as
+ * tests/toolkit/fixtures/diagnosis/record records them from a real cluster (RECORDED says where
+ * the committed ones come from).
+ */
+class DiagnosisTest {
+    static final Path DIR = Toolkit.REPO.resolve("tests/toolkit/fixtures/diagnosis");
+    static Diagnosis.Snapshot snapshot;
+    static List<Diagnosis.Finding> findings;
+    static final Map<String, List<Diagnosis.Finding>> BY = new LinkedHashMap<>();
+
+    /** Logs as recorded: logs/<pod>.<container>[.previous].txt. */
+    static final Diagnosis.Logs RECORDED = (pod, container, previous, lines) -> {
+        Path p = DIR.resolve("logs").resolve(pod + "." + container + (previous ? ".previous" : "") + ".txt");
+        return Diagnosis.lastLines(Toolkit.read(p), lines);
+    };
+
+    @BeforeAll
+    static void analyze() throws Exception {
+        snapshot = Diagnosis.Snapshot.of(Toolkit.json(Files.readString(DIR.resolve("objects.json"))),
+                Toolkit.json(Files.readString(DIR.resolve("events.json"))));
+        findings = Diagnosis.analyze(snapshot, RECORDED);
+        for (Diagnosis.Finding f : findings) BY.computeIfAbsent(f.component(), k -> new ArrayList<>()).add(f);
+    }
+
+    static Diagnosis.Finding one(String component) {
+        List<Diagnosis.Finding> f = BY.getOrDefault(component, List.of());
+        assertEquals(1, f.size(), component + ": one finding, got " + f + "\nall: " + findings);
+        return f.get(0);
+    }
+
+    static void says(String component, String... parts) {
+        Diagnosis.Finding f = one(component);
+        for (String p : parts) assertTrue((f.text() + " || fix: " + f.fix()).contains(p), component + " says '" + p + "': " + f.text() + " || fix: " + f.fix());
+    }
+
+    @Test
+    void aHealthyPodHasNoFinding() {
+        assertFalse(BY.containsKey("healthy"), String.valueOf(BY.get("healthy")));
+    }
+
+    @Test
+    void imageNotPullableNamesTheImage() {
+        says("image-pull", "image taskora.local/does-not-exist:1.0 is not present on the node and cannot be pulled", "ImagePullBackOff",
+                "fix: build and load that image");
+    }
+
+    @Test
+    void crashLoopGivesTheExitCodeAndThePreviousContainersLastLines() {
+        says("crashloop", "is in CrashLoopBackOff: exit code 3", "fatal: could not connect to the database at postgresql:5432", "--previous");
+    }
+
+    @Test
+    void oomKilledNamesTheMemoryLimit() {
+        says("oom", "was OOMKilled: it needed more than its memory limit of 32Mi", "raise the memory limit above 32Mi");
+    }
+
+    @Test
+    void createContainerConfigErrorNamesTheSecretOrTheKey() {
+        says("missing-secret", "cannot start: Secret taskora-secrets does not exist");
+        says("missing-key", "cannot start: Secret partial-secrets has no key llm-api-key", "patch secret partial-secrets");
+    }
+
+    @Test
+    void failingProbesComeFromTheEvents() {
+        says("readiness", "readiness probe failing: Readiness probe failed:", ":8000/readyz");
+        says("liveness", "restarted by its failing liveness probe", "Liveness probe failed:", ":8000/healthz");
+    }
+
+    @Test
+    void pendingGivesTheSchedulersReason() {
+        says("pending-cpu", "Pending: no node has enough free CPU for its requests (app: cpu 64, memory 64Mi)", "Insufficient cpu");
+        says("pending-memory", "Pending: no node has enough free memory", "Insufficient memory");
+        says("pending-pvc", "Pending: its PersistentVolumeClaim fx-data is not bound", "no-such-class");
+    }
+
+    @Test
+    void failingInitContainerAndFailedHookJob() {
+        says("init-fail", "init container wait-for-database", "exit code 1", "database not reachable after 5 s");
+        says("migrations", "hook Job (post-install,pre-upgrade) fx-migrations failed", "BackoffLimitExceeded",
+                "password authentication failed for user", "kubectl -n diag-fixtures logs fx-migrations-");
+    }
+
+    /** Each class has its cause code; the ones waiting cannot cure are definite (deploy stops waiting for them). */
+    @Test
+    void causeCodesAndWhichAreDefinite() {
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (Diagnosis.Finding f : findings) codes.put(f.component(), f.code() + (f.definite() ? "!" : ""));
+        assertEquals(Map.ofEntries(Map.entry("image-pull", "ImagePull!"), Map.entry("crashloop", "CrashLoop!"), Map.entry("oom", "OOMKilled!"),
+                Map.entry("missing-secret", "ContainerConfig!"), Map.entry("missing-key", "ContainerConfig!"), Map.entry("readiness", "ProbeFailing"),
+                Map.entry("liveness", "ProbeFailing"), Map.entry("pending-cpu", "Unschedulable!"), Map.entry("pending-memory", "Unschedulable!"),
+                Map.entry("pending-pvc", "PVCUnbound!"), Map.entry("init-fail", "InitContainer"), Map.entry("migrations", "JobFailed!")), codes);
+        // deploy's watch: only what was created after it started counts, and a crash loop only past 3 restarts
+        assertEquals(List.of(), Diagnosis.definiteSince(snapshot, "2099-01-01T00:00:00Z", RECORDED));
+        List<String> since = Diagnosis.definiteSince(snapshot, "2000-01-01T00:00:00Z", RECORDED).stream().map(Diagnosis.Finding::component).toList();
+        assertTrue(since.contains("image-pull") && since.contains("oom") && since.contains("migrations") && !since.contains("readiness"), since.toString());
+    }
+
+    @Test
+    void everyFindingIsOneLineOfCauseAndOneOfFixAndAlsoJson() {
+        assertEquals(12, findings.size(), "one per failure class: " + findings);
+        for (Diagnosis.Finding f : findings) {
+            assertFalse(f.text().contains("\n") || f.fix().contains("\n"), f.toString());
+            assertFalse(f.text().isBlank() || f.fix().isBlank(), f.toString());
+        }
+        Object doc = Toolkit.json(Json.write(Diagnosis.json(findings)));
+        assertEquals("ProblemDetected", Json.text(doc, "status"));
+        assertEquals(12L, Json.number(doc, "problems"));
+        for (Object r : Json.items(doc, "results"))
+            for (String k : List.of("kind", "name", "parent", "text", "fix")) assertTrue(((Map<?, ?>) r).containsKey(k), k + " in " + r);
+        assertEquals("OK", Json.text(Toolkit.json(Json.write(Diagnosis.json(List.of()))), "status"));
+    }
+}
