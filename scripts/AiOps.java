@@ -704,7 +704,7 @@ public class AiOps implements Callable<Integer> {
                 report.put("outcome", "not confirmed");
                 return NOT_CONFIRMED;
             }
-            Cmd.Result r = Cmd.change(cmd, Duration.ofMinutes(15), null, Console::detail);
+            Cmd.Result r = Cmd.change(Cmd.line(cmd).timeout(Duration.ofMinutes(15)).lines(Console::detail));
             if (!r.ok()) {
                 audit(i, List.of(shown), "failed: exit " + r.exit());
                 report.put("outcome", "failed");
