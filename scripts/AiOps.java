@@ -361,12 +361,14 @@ public class AiOps implements Callable<Integer> {
         int unhealthy() {
             Diagnosis.Snapshot s = snapshot();
             List<Object> bad = new ArrayList<>();
+            long total = 0;
             for (Object p : s.pods()) {
                 String phase = Json.text(p, "status", "phase");
-                if (phase.equals("Succeeded")) continue;
+                // done (Job pods) or on their way out (a rollout's old pods) are not counted
+                if (phase.equals("Succeeded") || !Json.text(p, "metadata", "deletionTimestamp").isEmpty()) continue;
+                total++;
                 if (!(phase.equals("Running") && Diagnosis.podReady(p))) bad.add(p);
             }
-            long total = s.pods().stream().filter(p -> !"Succeeded".equals(Json.text(p, "status", "phase"))).count();
             report.put("result", Map.of("pods", podRows(bad), "total", total));
             if (total == 0) {
                 Console.info("no pods labelled " + sel() + " in namespace " + ns());
@@ -469,7 +471,7 @@ public class AiOps implements Callable<Integer> {
             int sp = line.indexOf(' ');
             if (sp < 0) return null;
             String time = line.substring(0, sp), body = line.substring(sp + 1).strip();
-            if (body.startsWith("{")) {
+            if (!body.isEmpty() && body.charAt(0) == '{') { // a JSON log line
                 Object o;
                 try { o = Json.parse(body, "log line"); } catch (Failure f) { return null; }
                 String level = Json.text(o, "level").toUpperCase(Locale.ROOT);

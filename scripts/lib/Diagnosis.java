@@ -210,7 +210,8 @@ final class Diagnosis {
                 Matcher k = MISSING_KEY.matcher(wmsg), sec = MISSING_SECRET.matcher(wmsg), cm = MISSING_CONFIGMAP.matcher(wmsg);
                 if (k.find())
                     return f.of(CONFIG, what + " cannot start: Secret " + k.group(3) + " has no key " + k.group(1),
-                            "add the key: kubectl -n " + ns + " patch secret " + k.group(3) + " --type merge -p '{\"stringData\":{\"" + k.group(1) + "\":\"...\"}}'");
+                            "add the key: kubectl -n " + ns + " patch secret " + k.group(3) + " --type merge -p "
+                                    + Cmd.quote(Json.write(Map.of("stringData", Map.of(k.group(1), "...")))));
                 if (sec.find())
                     return f.of(CONFIG, what + " cannot start: Secret " + sec.group(1) + " does not exist",
                             "create it (deploy creates " + sec.group(1) + " once with random values when absent), or set existingSecret to a Secret that exists");

@@ -161,7 +161,7 @@ final class Intents {
         t = t.replaceAll("n't\\b", " not").replaceAll("'re\\b", " are").replaceAll("'m\\b", " am")
                 .replaceAll("'ll\\b", " will").replaceAll("'ve\\b", " have").replaceAll("'d\\b", " would")
                 .replaceAll("\\b(what|where|who|how|it|that|there|here|what)'s\\b", "$1 is").replaceAll("'s\\b", "");
-        t = t.replaceAll("[\"`,;!?()\\[\\]{}<>=]", " ").replaceAll("\\.(\\s)", "$1").replaceAll("\\s+:\\s+|:\\s", " ");
+        t = t.replaceAll("[`,;!?()\\[\\]{}<>=\"]", " ").replaceAll("\\.(\\s)", "$1").replaceAll("\\s+:\\s+|:\\s", " ");
         // number words: "twenty-one" / "twenty one" -> 21, "three" -> 3
         Matcher m = Pattern.compile("\\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](one|two|three|four|five|six|seven|eight|nine)\\b").matcher(t);
         StringBuilder sb = new StringBuilder();
