@@ -1,6 +1,10 @@
-# shellcheck shell=bash
-# ai-ops on the real test cluster (issue 10), sourced by tests/e2e/run once the release is installed
-# and healthy; uses its pass/fail, $JBANG, $RELEASE, $NS, $work and the current kube-context.
+#!/usr/bin/env bash
+# ai-ops on the real test cluster (issue 10), for tests/e2e/run to source once the release is
+# installed and healthy (it uses run's pass/fail, $JBANG, $RELEASE, $NS, $work and the current
+# kube-context), or to run by hand against such a cluster, under the machine lock:
+#   KUBECONFIG=... flock /work/locks/machine.lock tests/e2e/ai-ops.sh
+# NOT YET RUN ON A CLUSTER (the machine lock was not free in time): tests/e2e/run does not source it
+# until it has passed once; then add `. "$REPO_ROOT/tests/e2e/ai-ops.sh"` before the teardown step.
 #   1. "scale the backend to 2 replicas" without --yes changes nothing and says how to confirm;
 #      with --yes the backend has 2 Ready pods;
 #   2. a request that logs an error (a chat while the MCP server is scaled to 0) is shown by
@@ -11,6 +15,15 @@
 #   5. "ai-ops rollback --yes" puts the previous good revision back and smoke passes;
 #   6. every other verb answers; status is clean at the end;
 #   7. a benchmark (printed, not asserted): a read-only request end to end, 20 runs.
+if ! declare -F pass >/dev/null; then # run by hand
+  set -euo pipefail
+  REPO_ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+  . "$REPO_ROOT/tests/lib/common.sh"
+  cd "$REPO_ROOT"
+  RELEASE="${RELEASE:-taskora}" NS="${NS:-taskora}" work="$(mktemp -d)" fails=0 AI_OPS_ALONE=1
+  pass() { log "PASS: $*"; }
+  fail() { log "FAIL: $*"; fails=$((fails + 1)); }
+fi
 JBANG="${JBANG:-$REPO_ROOT/jbang}"
 AI=("$JBANG" ai-ops@taskora --context "$(kubectl config current-context)" --set "aiOps.auditLog=$work/ai-ops-audit.jsonl")
 BE="app.kubernetes.io/instance=$RELEASE,app.kubernetes.io/component=backend"
@@ -152,3 +165,4 @@ for label, args in (("read-only request end to end", ["show me all pods that are
     p50, p95, mx = bench(args)
     print("ai-ops benchmark: %s: p50 %.2f s, p95 %.2f s, max %.2f s (20 runs)" % (label, p50, p95, mx))
 PY
+if [ -n "${AI_OPS_ALONE:-}" ]; then [ "$fails" -eq 0 ] || die "$fails ai-ops check(s) failed (outputs in $work)"; log "all ai-ops checks passed"; fi
