@@ -485,6 +485,23 @@ def test_kagent_agent_and_model_config_with_the_crds():
     assert (spec["apiKeySecret"], spec["apiKeySecretKey"]) == ("kagent-openai", "OPENAI_API_KEY")
 
 
+def test_kagent_default_tools_are_read_only_and_need_no_approval():
+    agent = render("values-prod.yaml", sets=["kagent.enabled=true", "existingSecret=s"], api_versions=KAGENT_APIS).get("Agent")
+    server = agent["spec"]["declarative"]["tools"][0]["mcpServer"]
+    assert all(t.startswith("k8s_get_") or t == "k8s_describe_resource" for t in server["toolNames"]), server
+    assert "requireApproval" not in server
+
+
+def test_kagent_any_mutating_tool_is_listed_under_require_approval():
+    # kagent v0.9.12's CRD: every requireApproval entry must also be in toolNames (a CEL rule).
+    agent = render("values-prod.yaml", sets=["kagent.enabled=true", "existingSecret=s",
+                                             "kagent.toolNames={k8s_get_resources,k8s_patch_resource,k8s_delete_resource,k8s_get_pod_logs}"],
+                   api_versions=KAGENT_APIS).get("Agent")
+    server = agent["spec"]["declarative"]["tools"][0]["mcpServer"]
+    assert server["requireApproval"] == ["k8s_patch_resource", "k8s_delete_resource"]
+    assert set(server["requireApproval"]) <= set(server["toolNames"])
+
+
 # --- NetworkPolicies: the allowed flows, evaluated -----------------------------------------
 
 def _selects(selector, pod_labels):
