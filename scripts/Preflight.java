@@ -1,7 +1,7 @@
 ///usr/bin/env bash -c 'l="${0%/*}/../jbang"; [ -x "$l" ] || l=jbang; exec "$l" "$0" "$@"' "$0" "$@" ; exit $?
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
-//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java
+//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java lib/AiTools.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Checks that the tools Taskora Deploy needs are installed and new enough, and that the host can hold the Minikube profile.
 
@@ -145,16 +145,10 @@ public class Preflight implements Callable<Integer> {
                     "reachable", "pick a reachable cluster: kubectl config use-context NAME, or --context NAME"));
         }
 
-        // Optional AI tools: reported, never required.
-        Cmd.Result ai = Cmd.query("kubectl-ai", "version");
-        out.add(new Check("kubectl-ai", false, ai.ok(), ai.ok() ? firstLine(ai.out()) : "not found", "optional",
-                "install kubectl-ai for `ai-ops`: https://github.com/GoogleCloudPlatform/kubectl-ai"));
-        Cmd.Result kg = Cmd.query("kagent", "version");
-        out.add(new Check("kagent", false, kg.ok(), kg.ok() ? firstLine(kg.out()) : "not found", "optional",
-                "install the kagent CLI: https://kagent.dev/docs"));
-        Cmd.Result dai = dv == null ? new Cmd.Result(Cmd.NOT_FOUND, "", "", false) : Cmd.query("docker", "ai", "version");
-        out.add(new Check("docker ai", false, dai.ok(), dai.ok() ? firstLine(dai.out()) : "not found", "optional",
-                "enable Gordon (`docker ai`) in Docker Desktop settings"));
+        // Optional AI tools: reported with their version and what ai-ops does without them, never required.
+        for (AiTools.Tool t : AiTools.tools(dv != null))
+            out.add(new Check(t.name(), false, t.version() != null, t.version() != null ? t.version() : "not found", "optional",
+                    "without it " + t.withoutIt() + "; to have it: " + t.install()));
 
         // The host against the profile (only matters when Minikube runs here).
         long cpus = Runtime.getRuntime().availableProcessors();
