@@ -2,6 +2,7 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java lib/Intents.java lib/Diagnosis.java
+//SOURCES lib/AiTools.java lib/AiEngines.java lib/KubectlAi.java lib/Kagent.java lib/DockerfileReview.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Day-two operations on the release in plain language (status, errors, diagnose, scale, restart, rollback), answered offline by a built-in engine; changes only when confirmed.
 
@@ -74,6 +75,13 @@ public class AiOps implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document: the request, what it was understood as, the commands, the result.")
     boolean json;
 
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "Who answers a request: auto (kubectl-ai when it is on PATH and "
+            + "aiOps.provider's key is set, else builtin), builtin, kubectl-ai, kagent (key aiOps.engine; docs/AI-OPS.md).")
+    String engine;
+
+    @Option(names = "--no-gordon", description = "review-dockerfiles: use hadolint and the image checks even when Gordon (docker ai) could run.")
+    boolean noGordon;
+
     public static void main(String... args) {
         System.exit(Console.execute(new AiOps(), args));
     }
@@ -81,6 +89,8 @@ public class AiOps implements Callable<Integer> {
     @Override
     public Integer call() {
         Config cfg = options.load();
+        if (!words.isEmpty() && AiEngines.handles(words.get(0))) // the AI tools' own verbs (scripts/lib/AiEngines.java)
+            return AiEngines.verb(words, new Ops(cfg, new Report(String.join(" ", words)), yes, since, tail, json), noGordon);
         String request = String.join(" ", words).strip();
         if (request.isEmpty())
             throw new Failure(Exit.USAGE, "no request given", "e.g. ai-ops status, or ai-ops \"" + Intents.EXAMPLES.get(1) + "\"; see ai-ops --help");
@@ -92,7 +102,7 @@ public class AiOps implements Callable<Integer> {
         if (json) System.setOut(new PrintStream(System.err, true, StandardCharsets.UTF_8)); // human lines to stderr, JSON alone on stdout
         int code;
         try {
-            code = engine(cfg).answer(request, ops);
+            code = AiEngines.engine(cfg, engine, request, ops).answer(request, ops);
         } catch (Failure f) {
             report.put("error", f.getMessage());
             if (!json) throw f;
@@ -821,6 +831,7 @@ public class AiOps implements Callable<Integer> {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("time", Instant.now().toString());
             line.put("request", report.doc.get("request"));
+            line.put("engine", report.doc.getOrDefault("engine", "builtin"));
             line.put("verb", i == null ? null : i.verb());
             line.put("understood", i == null ? null : i.canonical());
             line.put("release", rel());

@@ -148,7 +148,11 @@ final class Config {
                     "expectTask", new Str(".+", "text of the task the chat message creates")),
             "aiOps", obj(
                     "maxReplicas", new Int(0, 1000),
-                    "auditLog", ANY),
+                    "auditLog", ANY,
+                    "engine", new OneOf(List.of("auto", "builtin", "kubectl-ai", "kagent")),
+                    "provider", new OneOf(List.of("openai", "gemini", "azopenai", "grok", "ollama", "llamacpp")),
+                    "model", ANY,
+                    "timeoutSeconds", new Int(10, 3600)),
             "preflight", obj("minVersions", new MapOf(new Str("[0-9]+(\\.[0-9]+)*", "a version such as 1.32"),
                     "docker|minikube|kubectl|helm|java", "one of docker, minikube, kubectl, helm, java")));
 

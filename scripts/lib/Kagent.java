@@ -110,12 +110,16 @@ final class Kagent {
         return steps;
     }
 
+    /** kagent-setup upgrades the release: it must exist (checked before anything is shown or run). */
+    static void requireRelease(Config cfg, String context) {
+        Cmd.Result st = Cmd.query(helm(cfg, context, "status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
+        if (!st.ok())
+            throw new Failure(Exit.CHECK_FAILED, "release " + cfg.release() + " not found in namespace " + cfg.namespace()
+                    + " (" + abbreviate(st.tail()) + ")", "deploy it first: ./jbang deploy@taskora");
+    }
+
     /** Runs the plan (the caller has confirmed); stops at the first failure with one line. */
     static void setup(Config cfg, List<Step> steps) {
-        Cmd.Result st = Cmd.query(helm(cfg, KubectlAi.context(cfg), "status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
-        if (!st.ok() && !Cmd.dryRun)
-            throw new Failure(Exit.USAGE, "release " + cfg.release() + " not found in namespace " + cfg.namespace(),
-                    "deploy it first: ./jbang deploy@taskora");
         for (Step s : steps) {
             Console.heading(s.what());
             Cmd.check(Cmd.change(s.argv(), Duration.ofMinutes(15), s.stdin(), Console::detail), s.what(),
