@@ -211,7 +211,9 @@ final class KubectlAi {
 
     static Files3 prepare(Config cfg, String context) {
         try {
-            Path dir = Files.createTempDirectory("ai-ops-kubectl-ai-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            String tmp = System.getenv("TMPDIR"); // the shell's convention, as kubectl-ai's own Go os.TempDir() follows it
+            Path parent = tmp != null && !tmp.isBlank() ? Path.of(tmp) : Path.of(System.getProperty("java.io.tmpdir"));
+            Path dir = Files.createTempDirectory(parent, "ai-ops-kubectl-ai-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files3 f = new Files3(dir, dir.resolve("kubeconfig"), dir.resolve("tools.yaml"), dir.resolve("prompt.md"), dir.resolve("trace.txt"));
             Cmd.Result kc = Cmd.query(List.of("kubectl", "config", "view", "--minify", "--flatten", "--context", context));
             if (!kc.ok()) {
