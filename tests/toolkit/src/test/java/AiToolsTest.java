@@ -46,7 +46,7 @@ class AiToolsTest {
         w.env.put("OPENAI_ENDPOINT", null);
         w.env.put("OPENAI_API_BASE", null);
         w.env.put("GEMINI_API_KEY", null);
-        Toolkit.exec(List.of("helm", "upgrade", "--install", "tiny", Toolkit.FIXTURE.resolve("chart").toString(), "-n", "tiny-ns",
+        Toolkit.exec(List.of(w.bin.resolve("helm").toString(), "upgrade", "--install", "tiny", Toolkit.FIXTURE.resolve("chart").toString(), "-n", "tiny-ns",
                 "--create-namespace"), w.env, Toolkit.REPO, null, 60).expect(0);
         return w;
     }
@@ -191,7 +191,7 @@ class AiToolsTest {
         Toolkit.World w = world();
         Toolkit.Run r = aiops(w, key(), "--engine", "kubectl-ai", "scale the backend to 3");
         r.expect(AiOps.NOT_CONFIRMED);
-        String want = "kubectl scale deployment -n tiny-ns -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=backend --replicas=3";
+        String want = "kubectl scale deployments -n tiny-ns -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=backend --replicas=3";
         assertTrue(r.out().contains("needs approval; nothing of it ran:\n    " + want), r.out());
         assertTrue(r.out().contains("ai-ops --engine kubectl-ai --yes 'scale the backend to 3'"), r.out());
         assertFalse(w.calls("kubectl").stream().anyMatch(c -> c.contains(" scale ")), "nothing scaled: " + w.calls("kubectl"));
@@ -207,7 +207,7 @@ class AiToolsTest {
         Toolkit.Run r = aiops(w, key(), "--engine", "kubectl-ai", "--yes", "scale the backend to 3");
         r.expect(0);
         assertTrue(w.calls("kubectl-ai").get(0).contains(" --skip-permissions "), w.calls("kubectl-ai").toString());
-        String want = "kubectl scale deployment -n tiny-ns -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=backend --replicas=3";
+        String want = "kubectl scale deployments -n tiny-ns -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=backend --replicas=3";
         assertTrue(w.calls("kubectl").contains(want), "kubectl-ai ran it: " + w.calls("kubectl"));
         List<String> lines = auditLog().lines().toList();
         assertEquals(2, lines.size(), auditLog());
@@ -261,7 +261,7 @@ class AiToolsTest {
     @Test
     void kagentSetupInstallsThePinnedChartsThenUpgradesTheReleaseKeepingItsValues() throws IOException {
         Toolkit.World w = world();
-        Toolkit.exec(List.of("helm", "upgrade", "--install", "tiny", Toolkit.FIXTURE.resolve("chart").toString(), "-n", "tiny-ns",
+        Toolkit.exec(List.of(w.bin.resolve("helm").toString(), "upgrade", "--install", "tiny", Toolkit.FIXTURE.resolve("chart").toString(), "-n", "tiny-ns",
                 "--set", "backend.image.tag=sha-keep"), w.env, Toolkit.REPO, null, 60).expect(0);
         Toolkit.Run plan = aiops(w, key(), "kagent-setup").expect(AiOps.NOT_CONFIRMED);
         assertTrue(plan.out().contains("not run: nothing changed. To run it: ai-ops kagent-setup --yes"), plan.out());
@@ -317,7 +317,7 @@ class AiToolsTest {
         assertTrue(r.err().startsWith("ai-ops: error: kagent: the agent's task ended failed: litellm.AuthenticationError"), r.err());
         assertTrue(r.err().contains("(kagent exited 0 all the same)"), r.err());
         // An agent that does not exist: kagent prints "Error getting agent metadata" on stderr, exit 0.
-        Toolkit.Run direct = Toolkit.exec(List.of("kagent", "invoke", "-n", "tiny-ns", "-a", "nope", "-t", "x"), w.env, Toolkit.REPO, null, 60);
+        Toolkit.Run direct = Toolkit.exec(List.of(w.bin.resolve("kagent").toString(), "invoke", "-n", "tiny-ns", "-a", "nope", "-t", "x"), w.env, Toolkit.REPO, null, 60);
         assertEquals(0, direct.exit(), "kagent's CLI exits 0 on its errors");
         assertTrue(direct.err().startsWith("Error starting port-forward"), direct.err());
     }
