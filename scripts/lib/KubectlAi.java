@@ -266,7 +266,10 @@ final class KubectlAi {
             Cmd.Result r = Cmd.change(argv, Duration.ofSeconds(timeout(cfg)), null, null);
             if (r.skipped()) return Exit.OK;
             Outcome o = parse(r);
-            if (!o.answer().isBlank()) Console.info(AiTools.redact(o.answer(), env));
+            // On a failure kubectl-ai repeats its error on stdout ("Error: ..."): the one line below says it once.
+            String answer = o.ok() || o.needsApproval() ? o.answer()
+                    : String.join("\n", o.answer().lines().filter(l -> !l.startsWith("Error: ")).toList()).strip();
+            if (!answer.isBlank()) Console.info(AiTools.redact(answer, env));
             if (o.needsApproval()) {
                 Console.info("");
                 Console.info(Console.yellow("kubectl-ai stopped before a step that needs approval; nothing of it ran:"));

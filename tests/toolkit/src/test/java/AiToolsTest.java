@@ -236,6 +236,7 @@ class AiToolsTest {
         assertTrue(r.err().startsWith("ai-ops: error: kubectl-ai could not reach the LLM endpoint: "), r.err());
         assertTrue(r.err().contains("hint: check OPENAI_ENDPOINT (now http://127.0.0.1:9/v1)"), r.err());
         assertEquals(2, r.err().strip().lines().count(), "one line and a hint: " + r.err());
+        assertFalse(r.out().contains("streaming error"), "said once, on stderr: " + r.out());
         assertKeyNowhere(w, r);
     }
 
