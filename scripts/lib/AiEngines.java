@@ -16,7 +16,10 @@ final class AiEngines {
         return VERBS.contains(firstWord);
     }
 
-    /** The engine that answers this request, announced with the reason on the first line. */
+    /**
+     * The engine that answers this request: kubectl-ai and kagent are announced with the reason on
+     * the first line; the built-in engine, when auto fell back to it, says why after its answer.
+     */
     static AiOps.Engine engine(Config cfg, String option, String request, AiOps.Ops ops) {
         String requested = option != null ? option : cfg.str("aiOps.engine");
         if (requested.isEmpty()) requested = "auto";
@@ -28,12 +31,24 @@ final class AiEngines {
             c = AiTools.choose(requested, AiTools.provider(cfg), Cmd::onPath, System::getenv);
         ops.report.put("engine", c.engine());
         ops.report.put("engineReason", c.reason());
+        if (c.engine().equals("builtin")) {
+            // The built-in engine's first line stays "understood as: ..."; why it answered comes last.
+            AiOps.Engine builtin = new AiOps.BuiltinEngine();
+            if (!requested.equals("auto") || Intents.verb(first) != null) return builtin;
+            return new AiOps.Engine() {
+                public String name() { return builtin.name(); }
+
+                public int answer(String r, AiOps.Ops o) {
+                    try {
+                        return builtin.answer(r, o);
+                    } finally {
+                        Console.info(Console.dim("(answered by the built-in engine: " + c.reason() + ")"));
+                    }
+                }
+            };
+        }
         Console.info(Console.dim("engine: " + c.engine() + " (" + c.reason() + ")"));
-        return switch (c.engine()) {
-            case "kubectl-ai" -> new KubectlAiEngine();
-            case "kagent" -> new KagentEngine();
-            default -> new AiOps.BuiltinEngine();
-        };
+        return c.engine().equals("kagent") ? new KagentEngine() : new KubectlAiEngine();
     }
 
     static final class KubectlAiEngine implements AiOps.Engine {
@@ -42,7 +57,7 @@ final class AiEngines {
         public int answer(String request, AiOps.Ops ops) {
             ops.report.put("mutating", ops.yes);
             return KubectlAi.run(ops.cfg, request, ops.yes,
-                    (req, engine, commands, outcome) -> ops.audit(null, commands, outcome), AiOps.NOT_CONFIRMED);
+                    (req, engine, commands, outcome) -> ops.audit(null, commands, outcome), AiOps.NOT_CONFIRMED, ops.report::put);
         }
     }
 
@@ -50,7 +65,7 @@ final class AiEngines {
         public String name() { return "kagent"; }
 
         public int answer(String request, AiOps.Ops ops) {
-            return Kagent.invoke(ops.cfg, request, AiOps.NOT_CONFIRMED);
+            return Kagent.invoke(ops.cfg, request, AiOps.NOT_CONFIRMED, ops.report::put);
         }
     }
 

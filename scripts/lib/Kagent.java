@@ -196,7 +196,7 @@ final class Kagent {
     }
 
     /** Runs one request through the release's kagent Agent; returns ai-ops's exit code or throws. */
-    static int invoke(Config cfg, String request, int notConfirmed) {
+    static int invoke(Config cfg, String request, int notConfirmed, java.util.function.BiConsumer<String, Object> report) {
         String context = KubectlAi.context(cfg);
         String agent = agentName(cfg, context);
         CompletableFuture<Integer> local = new CompletableFuture<>();
@@ -223,6 +223,8 @@ final class Kagent {
                 throw new Failure(Exit.USAGE, "the kagent CLI was not found on PATH", "install kagent " + AiTools.KAGENT_VERSION);
             Answer a = parse(r.out(), r.err());
             String text = AiTools.redact(a.text(), System::getenv);
+            report.accept("answer", text);
+            report.accept("agent", cfg.namespace() + "/" + agent);
             if (a.ok()) {
                 Console.info(text);
                 return Exit.OK;

@@ -1,5 +1,5 @@
 // ai-ops's kubectl-ai engine: runs kubectl-ai the way its users do, one request in --quiet mode,
-// fenced to this release. Exposes KubectlAi.run(cfg, request, yes, audit) and, for tests and
+// fenced to this release. Exposes KubectlAi.run(cfg, request, yes, audit, notConfirmed, report) and, for tests and
 // --dry-run, the pieces it builds: argv(...), toolsYaml(...), prompt(...), parse(...).
 //
 // What it hands kubectl-ai (facts from kubectl-ai v0.0.28's source, ../shared/AI-TOOLS.md):
@@ -243,7 +243,7 @@ final class KubectlAi {
      * Runs one request through kubectl-ai; returns ai-ops's exit code (OK, notConfirmed when a
      * step waits for approval) or throws a Failure with one clear line.
      */
-    static int run(Config cfg, String request, boolean yes, Audit audit, int notConfirmed) {
+    static int run(Config cfg, String request, boolean yes, Audit audit, int notConfirmed, java.util.function.BiConsumer<String, Object> report) {
         Function<String, String> env = System::getenv;
         AiTools.Provider p = AiTools.provider(cfg);
         List<String> missing = AiTools.missing(p, env);
@@ -270,6 +270,9 @@ final class KubectlAi {
             String answer = o.ok() || o.needsApproval() ? o.answer()
                     : String.join("\n", o.answer().lines().filter(l -> !l.startsWith("Error: ")).toList()).strip();
             if (!answer.isBlank()) Console.info(AiTools.redact(answer, env));
+            report.accept("answer", AiTools.redact(answer, env));
+            report.accept("ran", o.ran().stream().map(c -> AiTools.redact(c, env)).toList());
+            if (o.needsApproval()) report.accept("needsApproval", o.wanted().stream().map(c -> AiTools.redact(c, env)).toList());
             if (o.needsApproval()) {
                 Console.info("");
                 Console.info(Console.yellow("kubectl-ai stopped before a step that needs approval; nothing of it ran:"));

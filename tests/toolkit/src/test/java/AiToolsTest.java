@@ -117,8 +117,8 @@ class AiToolsTest {
     void withNothingInstalledTheBuiltInEngineAnswersAndSaysWhy() {
         Toolkit.World w = world("kubectl", "helm");
         Toolkit.Run r = aiops(w, key(), "show me all pods that are not running");
-        assertTrue(r.out().startsWith("engine: builtin (kubectl-ai was not found on PATH)"), r.out());
-        assertTrue(r.out().contains("understood as: ai-ops unhealthy"), r.out());
+        assertTrue(r.out().startsWith("understood as: ai-ops unhealthy"), "the translation comes first: " + r.out());
+        assertTrue(r.out().strip().endsWith("(answered by the built-in engine: kubectl-ai was not found on PATH)"), r.out());
         assertTrue(r.out().contains("all healthy"), r.all());
         r.expect(0);
         assertTrue(w.calls("kubectl-ai").isEmpty());
@@ -128,7 +128,7 @@ class AiToolsTest {
     void withKubectlAiButNoKeyTheBuiltInEngineAnswersAndNamesTheVariable() {
         Toolkit.World w = world();
         Toolkit.Run r = aiops(w, Map.of(), "show me all pods that are not running");
-        assertTrue(r.out().startsWith("engine: builtin (kubectl-ai is installed but OPENAI_API_KEY is not set (aiOps.provider openai))"), r.out());
+        assertTrue(r.out().contains("(answered by the built-in engine: kubectl-ai is installed but OPENAI_API_KEY is not set (aiOps.provider openai))"), r.out());
         assertTrue(w.calls("kubectl-ai").isEmpty(), "kubectl-ai is not even started: " + w.calls("kubectl-ai"));
     }
 
@@ -136,7 +136,10 @@ class AiToolsTest {
     void aCanonicalVerbStaysWithTheBuiltInEngineUnderAuto() {
         Toolkit.World w = world();
         Toolkit.Run r = aiops(w, key(), "history");
-        assertTrue(r.out().startsWith("engine: builtin ('history' is one of ai-ops's own verbs)"), r.out());
+        assertTrue(r.out().startsWith("understood as: ai-ops history"), r.out());
+        assertFalse(r.out().contains("answered by"), "a verb needs no word about engines: " + r.out());
+        Object doc = Toolkit.json(aiops(w, key(), "--json", "history").out());
+        assertEquals("'history' is one of ai-ops's own verbs", Json.text(doc, "engineReason"));
         assertTrue(w.calls("kubectl-ai").isEmpty());
     }
 
@@ -184,6 +187,17 @@ class AiToolsTest {
         assertEquals(List.of("OPENAI_API_KEY"), Json.items(s, "key_vars"));
         assertKeyNowhere(w, r);
         assertFalse(auditLog().contains("kubectl-ai"), "a read-only run without --yes is not a change: " + auditLog());
+    }
+
+    @Test
+    void jsonCarriesTheEngineAndKubectlAisAnswer() {
+        Toolkit.World w = world();
+        Toolkit.Run r = aiops(w, key(), "--json", "show me all pods that are not running").expect(0);
+        Object doc = Toolkit.json(r.out());
+        assertEquals("kubectl-ai", Json.text(doc, "engine"));
+        assertTrue(Json.text(doc, "engineReason").contains("OPENAI_API_KEY is set"), r.out());
+        assertTrue(Json.text(doc, "answer").contains("kubectl get pods -n tiny-ns"), r.out());
+        assertEquals(1, Json.items(doc, "ran").size(), r.out());
     }
 
     @Test
