@@ -177,9 +177,7 @@ final class DockerfileReview {
             Console.info(Console.dim("$ " + Cmd.show(argv)));
             if (Cmd.dryRun) continue;
             try {
-                ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
-                pb.environment().putAll(Cmd.env);
-                int code = pb.start().waitFor();
+                int code = new ProcessBuilder(argv).inheritIO().start().waitFor();
                 if (code != 0) Console.warn("docker ai exited " + code + " for " + e.getKey());
                 worst = Math.max(worst, code);
             } catch (IOException ex) {

@@ -11,7 +11,7 @@
 // - --extra-prompt-paths: namespace, release, label selectors, components, replica bounds and
 //   what must never be done; appended to kubectl-ai's prompt, which is a Go text/template (no
 //   double braces in it).
-// - --trace-path inside the private folder, and TMPDIR pointing there: kubectl-ai's trace records
+// - --trace-path inside the private folder, and TMPDIR pointing there (env TMPDIR=...): its trace records
 //   the LLM requests with their Authorization header and its log goes to TMPDIR; both are removed.
 // - --skip-permissions only with --yes. Without it, a step that needs approval stops kubectl-ai
 //   (exit 1, "RunOnce mode cannot handle permission requests"): ai-ops shows those commands and
@@ -252,9 +252,11 @@ final class KubectlAi {
                     "export it in this shell; keys are read from the environment only");
         String context = context(cfg);
         Files3 f = prepare(cfg, context);
-        String had = Cmd.env.get("TMPDIR");
         try {
-            List<String> argv = argv(p, AiTools.model(cfg), f, yes, request);
+            // TMPDIR=<the private folder> through env(1), on the command line shown: kubectl-ai's log
+            // (os.TempDir()/kubectl-ai.log) and any default file of it go there and are removed with it.
+            List<String> argv = new ArrayList<>(List.of("env", "TMPDIR=" + f.dir()));
+            argv.addAll(argv(p, AiTools.model(cfg), f, yes, request));
             Console.info(Console.dim("kubectl-ai works on context " + context + ", namespace " + cfg.namespace()
                     + ", release " + cfg.release() + (yes ? "; --yes: its changes run without asking" : "; changes need approval")));
             if (Console.verbose) {
@@ -262,8 +264,9 @@ final class KubectlAi {
                 Console.detail("generated prompt " + f.prompt() + ":\n" + prompt(cfg, context));
             }
             if (yes && audit != null) audit.record(request, "kubectl-ai", List.of(Cmd.show(argv)), "started with --yes (--skip-permissions)");
-            Cmd.env.put("TMPDIR", f.dir().toString());
             Cmd.Result r = Cmd.change(argv, Duration.ofSeconds(timeout(cfg)), null, null);
+            if (r.exit() == Cmd.NOT_FOUND)
+                throw new Failure(Exit.USAGE, "kubectl-ai was not found on PATH", "install it, or use --engine builtin");
             if (r.skipped()) return Exit.OK;
             Outcome o = parse(r);
             // On a failure kubectl-ai repeats its error on stdout ("Error: ..."): the one line below says it once.
@@ -289,7 +292,6 @@ final class KubectlAi {
             if (!o.ok()) throw explain(o, p, env);
             return Exit.OK;
         } finally {
-            if (had == null) Cmd.env.remove("TMPDIR"); else Cmd.env.put("TMPDIR", had);
             remove(f);
         }
     }

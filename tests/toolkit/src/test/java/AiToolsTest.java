@@ -159,6 +159,7 @@ class AiToolsTest {
         assertFalse(a.contains("--skip-permissions"), "never without --yes: " + a);
         assertFalse(a.contains("--context"), "kubectl-ai has no --context");
         assertEquals("show me all pods that are not running", a.get(a.size() - 1));
+        assertTrue(r.out().contains("$ env TMPDIR=" + tmpdir.resolve("ai-ops-kubectl-ai-")), "the command is shown, with its TMPDIR: " + r.out());
         // The kubeconfig: the target context only, mode 0600, gone after the run.
         Object s = seen(w);
         assertEquals("0o600", Json.text(s, "kubeconfig_mode"));
