@@ -34,6 +34,7 @@ import picocli.CommandLine.Parameters;
                 "  ai-ops status | unhealthy | diagnose [COMPONENT|POD] | errors [COMPONENT] [--since D] | logs COMPONENT",
                 "  ai-ops events | usage | history | url            (read-only: run at once)",
                 "  ai-ops scale COMPONENT N | restart COMPONENT | rollback [REVISION]   (change: shown, run only with --yes)",
+                "  ai-ops kagent-setup (change) | review-dockerfiles [SERVICE]   (the AI tools; --engine kubectl-ai|kagent answers a request with them)",
                 "  ai-ops \"why is the backend failing\"   ai-ops \"scale the API to three pods\"   ai-ops \"show me recent errors\"",
                 "COMPONENT is a value of the label app.kubernetes.io/component: frontend, backend, mcp-server, postgresql "
                         + "(also \"the API\", \"the database\", \"the UI\", ...). Workloads are found by the labels "
