@@ -12,6 +12,7 @@
 //   build(cfg, store, images)  builds (or keeps) exactly the planned images, checks each: Built rows
 //   print(rows)                the table of tags, sizes, build times and checks
 //   databaseImage(cfg)         the postgresql entry of build.buildArgsFile (repository, tag), for helm
+//   checkBuilt(cfg, store, image)  the image checks of one planned image already in the store (null: not built)
 // Types: Image (a planned image), Built (one row of the result).
 // Docker runs with its own environment (DOCKER_BUILDKIT, Minikube's docker-env) on each docker
 // command line; nothing of it reaches another tool's commands.
@@ -148,6 +149,20 @@ public class BuildImages implements Callable<Integer> {
         for (Image image : images) out.add(buildOne(cfg, docker, image));
         if (store.equals("local")) load(cfg, out);
         return out;
+    }
+
+    /**
+     * The checks build() runs on an image, for one planned image that is already in the store:
+     * its problems (empty: passes), or null when the store does not hold it. Builds nothing.
+     */
+    @EntryPoint
+    static List<String> checkBuilt(Config cfg, String store, Image image) {
+        Docker docker = docker(cfg, store);
+        Cmd.Result inspect = Cmd.query(docker.line("docker", "image", "inspect", image.ref()));
+        if (!inspect.ok()) return null;
+        Cmd.Result history = Cmd.query(docker.line("docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}", image.ref()));
+        return checkImage(Json.parse(inspect.out(), "docker image inspect " + image.ref()), history.out(),
+                cfg.num("services." + image.service() + ".sizeBudgetMiB") << 20);
     }
 
     /** The postgresql entry of build.buildArgsFile (stand-in images): the database image for the chart. */

@@ -134,29 +134,30 @@ final class DockerfileReview {
     /** build-images' checks on each service's image with its current content tag, when that image exists. */
     static List<Finding> imageChecks(Config cfg, Map<String, Path> dockerfiles, List<String> notes) {
         List<Finding> out = new ArrayList<>();
+        String store;
+        List<BuildImages.Image> images;
         try {
-            BuildImages.useStore(cfg, cfg.minikube() ? "minikube" : "local");
+            store = BuildImages.store(cfg, null);
+            images = BuildImages.plan(cfg, List.copyOf(dockerfiles.keySet()));
         } catch (Failure f) {
             notes.add("image checks skipped: " + f.getMessage());
             return out;
         }
-        Map<String, Map<String, String>> fileArgs = BuildImages.readBuildArgsFile(cfg);
-        for (Map.Entry<String, Path> e : dockerfiles.entrySet()) {
-            String s = e.getKey(), p = "services." + s + ".";
-            Path context = cfg.path(p + "context");
-            Map<String, String> args = BuildImages.buildArgs(cfg, s, fileArgs.getOrDefault(s, Map.of()));
-            String tag = cfg.str("build.tagFrom").equals("git") ? BuildImages.gitTag(context, e.getValue(), args)
-                    : "sha-" + BuildImages.contentHash(context, e.getValue(), args).substring(0, 12);
-            String ref = cfg.str(p + "image") + ":" + tag;
-            Cmd.Result inspect = Cmd.query("docker", "image", "inspect", ref);
-            if (!inspect.ok()) {
+        for (BuildImages.Image image : images) {
+            String s = image.service(), ref = image.ref();
+            List<String> problems;
+            try {
+                problems = BuildImages.checkBuilt(cfg, store, image);
+            } catch (Failure f) { // e.g. the Minikube profile is not running: no store to look in
+                notes.add("image checks skipped: " + f.getMessage());
+                return out;
+            }
+            if (problems == null) {
                 notes.add(s + ": image " + ref + " is not built yet (build-images builds it); image checks skipped");
                 continue;
             }
-            Cmd.Result history = Cmd.query("docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}", ref);
-            for (String problem : BuildImages.checkImage(Json.parse(inspect.out(), "docker image inspect " + ref), history.out(),
-                    cfg.num(p + "sizeBudgetMiB") << 20))
-                out.add(new Finding(rel(cfg, e.getValue()), 1, "image", "error", ref + ": " + problem));
+            for (String problem : problems)
+                out.add(new Finding(rel(cfg, image.dockerfile()), 1, "image", "error", ref + ": " + problem));
             notes.add(s + ": image " + ref + " checked");
         }
         return out;

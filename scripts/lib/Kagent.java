@@ -122,7 +122,7 @@ final class Kagent {
     static void setup(Config cfg, List<Step> steps) {
         for (Step s : steps) {
             Console.heading(s.what());
-            Cmd.check(Cmd.change(s.argv(), Duration.ofMinutes(15), s.stdin(), Console::detail), s.what(),
+            Cmd.check(Cmd.change(Cmd.line(s.argv()).timeout(Duration.ofMinutes(15)).stdin(s.stdin(), null).lines(Console::detail)), s.what(),
                     s.argv().get(0).equals("helm") ? "see helm's message above; kagent-setup is safe to run again" : null);
         }
     }

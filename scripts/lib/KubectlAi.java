@@ -264,7 +264,7 @@ final class KubectlAi {
                 Console.detail("generated prompt " + f.prompt() + ":\n" + prompt(cfg, context));
             }
             if (yes && audit != null) audit.record(request, "kubectl-ai", List.of(Cmd.show(argv)), "started with --yes (--skip-permissions)");
-            Cmd.Result r = Cmd.change(argv, Duration.ofSeconds(timeout(cfg)), null, null);
+            Cmd.Result r = Cmd.change(argv, Duration.ofSeconds(timeout(cfg)));
             if (r.exit() == Cmd.NOT_FOUND)
                 throw new Failure(Exit.USAGE, "kubectl-ai was not found on PATH", "install it, or use --engine builtin");
             if (r.skipped()) return Exit.OK;
