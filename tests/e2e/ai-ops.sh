@@ -3,8 +3,6 @@
 # installed and healthy (it uses run's pass/fail, $JBANG, $RELEASE, $NS, $work and the current
 # kube-context), or to run by hand against such a cluster, under the machine lock:
 #   KUBECONFIG=... flock /work/locks/machine.lock tests/e2e/ai-ops.sh
-# NOT YET RUN ON A CLUSTER (the machine lock was not free in time): tests/e2e/run does not source it
-# until it has passed once; then add `. "$REPO_ROOT/tests/e2e/ai-ops.sh"` before the teardown step.
 #   1. "scale the backend to 2 replicas" without --yes changes nothing and says how to confirm;
 #      with --yes the backend has 2 Ready pods;
 #   2. a request that logs an error (a chat while the MCP server is scaled to 0) is shown by
