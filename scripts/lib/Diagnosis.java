@@ -486,6 +486,10 @@ final class Diagnosis {
         List<Finding> out = new ArrayList<>();
         for (Finding f : analyze(recent, logs)) {
             if (!f.definite()) continue;
+            // A claim waits for its pod to be scheduled (WaitForFirstConsumer) and then for the
+            // provisioner: Pending for a few seconds is normal. Only a claim still unbound after
+            // PVC_GRACE is a failure that waiting will not cure.
+            if (f.code().equals(PVC_UNBOUND) && !olderThan(recent, f, PVC_GRACE)) continue;
             if (f.code().equals(CRASH_LOOP)) {
                 long restarts = 0;
                 for (Object p : pods)
@@ -496,6 +500,21 @@ final class Diagnosis {
             out.add(f);
         }
         return out;
+    }
+
+    /** How long a new PersistentVolumeClaim may stay unbound before the watch counts it as a failure. */
+    static final Duration PVC_GRACE = Duration.ofSeconds(90);
+
+    /** True when the object the finding names (a Pod or a PersistentVolumeClaim) was created more than `age` ago. */
+    static boolean olderThan(Snapshot s, Finding f, Duration age) {
+        List<?> objects = f.kind().equals("PersistentVolumeClaim") ? s.pvcs() : s.pods();
+        for (Object o : objects) {
+            if (!f.name().equals(Json.text(o, "metadata", "name"))) continue;
+            String created = Json.text(o, "metadata", "creationTimestamp");
+            if (created.isEmpty()) return false;
+            return java.time.Instant.parse(created).plus(age).isBefore(java.time.Instant.now());
+        }
+        return false;
     }
 
     /** SIGTERM to this process's helm upgrade children (helm --atomic rolls back on it). */

@@ -111,6 +111,20 @@ class DiagnosisTest {
         assertTrue(since.contains("image-pull") && since.contains("oom") && since.contains("migrations") && !since.contains("readiness"), since.toString());
     }
 
+    /** A claim is Pending while its pod is scheduled and the provisioner works: the watch waits PVC_GRACE before it counts. */
+    @Test
+    void aNewUnboundClaimIsNotYetAFailureAnOldOneIs() {
+        java.util.function.Function<java.time.Instant, Diagnosis.Snapshot> claimCreated = t -> new Diagnosis.Snapshot(List.of(), List.of(),
+                List.of(Map.of("metadata", Map.of("name", "data-taskora-postgresql-0", "creationTimestamp", t.toString(),
+                        "labels", Map.of("app.kubernetes.io/component", "postgresql")), "status", Map.of("phase", "Pending"))),
+                List.of(), List.of());
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        assertEquals(List.of(), Diagnosis.definiteSince(claimCreated.apply(now), "2000-01-01T00:00:00Z", RECORDED),
+                "a claim created just now is still being provisioned");
+        assertEquals(List.of("PVCUnbound"), Diagnosis.definiteSince(claimCreated.apply(now.minusSeconds(600)), "2000-01-01T00:00:00Z", RECORDED)
+                .stream().map(Diagnosis.Finding::code).toList(), "a claim unbound for 10 minutes is a failure");
+    }
+
     @Test
     void everyFindingIsOneLineOfCauseAndOneOfFixAndAlsoJson() {
         assertEquals(12, findings.size(), "one per failure class: " + findings);
