@@ -181,7 +181,7 @@ final class Config {
             secret: {name: taskora-secrets, valuesKey: existingSecret}
             minikube: {profile: taskora, driver: docker, cpus: 4, memoryMiB: 8192, diskGiB: 20, kubernetesVersion: "", addons: [ingress, metrics-server]}
             smoke: {via: port-forward, timeoutSeconds: 180, chatMessage: add a task to buy milk, expectTask: buy milk}
-            aiOps: {maxReplicas: 10, auditLog: ""}
+            aiOps: {maxReplicas: 10, auditLog: "", engine: auto, provider: openai, model: "", timeoutSeconds: 300}
             preflight: {minVersions: {docker: "20.10", minikube: "1.32", kubectl: "1.28", helm: "3.12", java: "17"}}
             """;
 

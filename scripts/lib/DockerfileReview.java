@@ -56,7 +56,7 @@ final class DockerfileReview {
     /** hadolint --format json: [{code, column, file, level, line, message}]. */
     static List<Finding> parseHadolint(String json, Map<String, String> shownAs) {
         List<Finding> out = new ArrayList<>();
-        for (Object f : Json.items(Json.parse(json.isBlank() ? "[]" : json, "hadolint --format json"))) {
+        for (Object f : (json.isBlank() ? List.of() : Json.items(Json.parse(json, "hadolint --format json")))) {
             String file = Json.text(f, "file");
             out.add(new Finding(shownAs.getOrDefault(file, file), (int) Json.number(f, "line"), Json.text(f, "code"),
                     Json.text(f, "level"), Json.text(f, "message")));
