@@ -71,8 +71,10 @@ n="$(ready_pods backend || true)"
 rc=$(ai ai-mcp0.out scale mcp-server 0 --yes)
 [ "$rc" -eq 0 ] || { cat "$work/ai-mcp0.out" >&2; fail "ai-ops: scale mcp-server 0 (exit $rc)"; }
 # The MCP server drains before it stops (it serves for SHUTDOWN_DRAIN_SECONDS after SIGTERM): wait until it is gone.
-kubectl wait pod -n "$NS" -l "app.kubernetes.io/instance=$RELEASE,app.kubernetes.io/component=mcp-server" \
-  --for=delete --timeout=120s >&2 || fail "ai-ops: the MCP server's pods did not go away after scale 0"
+for i in $(seq 1 60); do
+  [ -z "$(kubectl get pods -n "$NS" -l "app.kubernetes.io/instance=$RELEASE,app.kubernetes.io/component=mcp-server" -o name)" ] && break
+  sleep 2
+done
 pod="$(kubectl get pods -n "$NS" -l "$BE" -o jsonpath='{.items[0].metadata.name}' || true)"
 kubectl port-forward -n "$NS" --address 127.0.0.1 "pod/$pod" :8000 >"$work/pf.out" 2>&1 &
 pf=$!
