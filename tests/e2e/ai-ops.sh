@@ -2,7 +2,7 @@
 # ai-ops on the real test cluster (issue 10), for tests/e2e/run to source once the release is
 # installed and healthy (it uses run's pass/fail, $JBANG, $RELEASE, $NS, $work and the current
 # kube-context), or to run by hand against such a cluster, under the machine lock:
-#   KUBECONFIG=... flock /work/locks/machine.lock tests/e2e/ai-ops.sh
+#   KUBECONFIG=... tests/e2e/ai-ops.sh
 #   1. "scale the backend to 2 replicas" without --yes changes nothing and says how to confirm;
 #      with --yes the backend has 2 Ready pods;
 #   2. a request that logs an error (a chat while the MCP server is scaled to 0) is shown by
