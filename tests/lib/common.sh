@@ -2,7 +2,7 @@
 #
 #   . "$(dirname "$0")/../lib/common.sh"
 #
-# Gives: REPO_ROOT, TASKORA_CACHE, log/die, is_optional, need_packages, ensure_dockerd, go_tool.
+# Gives: REPO_ROOT, TASKORA_CACHE, log/die (and an ERR trap naming the command that stopped a suite), is_optional, need_packages, ensure_dockerd, go_tool.
 
 set -euo pipefail
 
@@ -15,6 +15,9 @@ export PATH="$TASKORA_CACHE/bin:$PATH"
 
 log() { printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "${SUITE:-tests}" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# A command that stops a suite through `set -e` names itself, so a red run says where it broke.
+on_err() { [[ $- == *e* ]] && log "ERROR: exit $1 from line $2 of ${BASH_SOURCE[1]#"$REPO_ROOT"/}: $3"; return 0; }
+trap 'on_err $? $LINENO "$BASH_COMMAND"' ERR
 
 # is_optional ID: the caller declared the check ID optional (TASKORA_OPTIONAL=ID[,ID...]). A check
 # that cannot run fails its suite, unless it is optional; then the suite's summary reports it as
