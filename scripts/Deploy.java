@@ -395,6 +395,18 @@ public class Deploy implements Callable<Integer> {
         return out;
     }
 
+    /** The release's Ingress URL (https when its TLS covers the host), with where the host must resolve; null without one. */
+    static String ingressAppUrl(Config cfg) {
+        Cmd.Result ing = Cmd.query(cfg.kubectl("get", "ingress", "-n", cfg.namespace(), "-l",
+                "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
+        List<?> ingresses = ing.ok() ? Json.items(Json.parse(ing.out(), "kubectl get ingress"), "items") : List.of();
+        if (ingresses.isEmpty() || Json.text(ingresses.get(0), "spec", "rules", 0, "host").isEmpty()) return null;
+        String host = Json.text(ingresses.get(0), "spec", "rules", 0, "host");
+        String addr = Json.text(ingresses.get(0), "status", "loadBalancer", "ingress", 0, "ip");
+        return Smoke.ingressUrl(ingresses.get(0)) + "/" + (addr.isEmpty() ? "  (through the Ingress; " + host + " must resolve to the ingress controller)"
+                : "  (through the Ingress at " + addr + "; " + host + " must resolve to it, e.g. in /etc/hosts)");
+    }
+
     /**
      * How to reach the app, on every OS Minikube's docker driver runs on. On Linux the node's IP is
      * routable, so a NodePort answers at `minikube ip`; on macOS and Windows it is not, and
@@ -409,7 +421,10 @@ public class Deploy implements Callable<Integer> {
             Object nodePort = !r.ok() ? null : Json.at(Json.parse(r.out(), "kubectl get service"), "spec", "ports", 0, "nodePort");
             String forward = "kubectl " + (cfg.kubeContext().isEmpty() ? "" : "--context " + cfg.kubeContext() + " ") + "-n " + cfg.namespace()
                     + " port-forward svc/" + svc[0] + " 3000:" + svc[1] + "  then http://127.0.0.1:3000/";
-            if (!cfg.minikube()) return forward;
+            if (!cfg.minikube()) {
+                String viaIngress = ingressAppUrl(cfg);
+                return viaIngress != null ? viaIngress : forward;
+            }
             String service = "minikube -p " + cfg.profile() + " service " + svc[0] + " -n " + cfg.namespace() + " --url";
             if (nodePort == null) return forward;
             boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");

@@ -221,9 +221,18 @@ public class Smoke implements Callable<Integer> {
         List<?> items = Json.items(Json.parse(r.out(), "kubectl get ingress"), "items");
         if (items.isEmpty()) throw new Failure(Exit.CHECK_FAILED, "smoke.via is ingress but the release has no Ingress",
                 "enable it in the values file (ingress.enabled) or use --via port-forward");
-        String host = Json.text(items.get(0), "spec", "rules", 0, "host");
+        return ingressUrl(items.get(0));
+    }
+
+    /** An Ingress's base URL: https when one of its TLS entries covers the host (or names no hosts), else http. */
+    static String ingressUrl(Object ingress) {
+        String host = Json.text(ingress, "spec", "rules", 0, "host");
         if (host.isEmpty()) throw new Failure(Exit.CHECK_FAILED, "the Ingress has no host rule");
-        return "http://" + host;
+        boolean tls = Json.items(ingress, "spec", "tls").stream().anyMatch(t -> {
+            List<?> hosts = Json.items(t, "hosts");
+            return hosts.isEmpty() || hosts.contains(host);
+        });
+        return (tls ? "https://" : "http://") + host;
     }
 
     /** kubectl port-forward on 127.0.0.1 to a component's Service; a free local port is picked. */

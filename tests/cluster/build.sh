@@ -11,13 +11,15 @@ ETCD_VERSION="${ETCD_VERSION:-v3.5.35}"
 COREDNS_VERSION="${COREDNS_VERSION:-v1.12.3}"
 LOCAL_PATH_VERSION="${LOCAL_PATH_VERSION:-v0.0.30}"
 METRICS_SERVER_VERSION="${METRICS_SERVER_VERSION:-v0.7.2}"
+TRAEFIK_VERSION="${TRAEFIK_VERSION:-v3.6.12}"          # v3.7.x needs modules the proxy does not serve
+KUBE_ROUTER_VERSION="${KUBE_ROUTER_VERSION:-v2.1.0}"   # the only v2 the proxy serves (see README: known flaws)
 GOPROXY_URL="${GOPROXY_URL:-https://proxy.golang.org}"
 
 K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 
 # build_stamp: what the binaries in bin/ were built from; a change rebuilds.
 build_stamp() {
-  echo "k8s=$K8S_VERSION etcd=$ETCD_VERSION coredns=$COREDNS_VERSION local-path=$LOCAL_PATH_VERSION metrics-server=$METRICS_SERVER_VERSION go=$(go env GOVERSION) v3"
+  echo "k8s=$K8S_VERSION etcd=$ETCD_VERSION coredns=$COREDNS_VERSION local-path=$LOCAL_PATH_VERSION metrics-server=$METRICS_SERVER_VERSION traefik=$TRAEFIK_VERSION kube-router=$KUBE_ROUTER_VERSION go=$(go env GOVERSION) v3"
 }
 
 build_all() {
@@ -32,12 +34,12 @@ build_all() {
   # The small builds run beside Kubernetes' (whose link steps leave a core idle); log apart.
   local small_log="$CLUSTER_HOME/src/small-builds.log" small_pid
   mkdir -p "$CLUSTER_HOME/src"
-  ( build_etcd; build_coredns; build_local_path; build_metrics_server ) >"$small_log" 2>&1 &
+  ( build_etcd; build_coredns; build_local_path; build_metrics_server; build_kube_router; build_traefik ) >"$small_log" 2>&1 &
   small_pid=$!
   build_kubernetes
   if ! wait "$small_pid"; then
     tail -n 20 "$small_log" >&2
-    die "building etcd/CoreDNS/local-path-provisioner/metrics-server failed; full log: $small_log"
+    die "building etcd/CoreDNS/local-path-provisioner/metrics-server/kube-router/Traefik failed; full log: $small_log"
   fi
   build_stamp >"$stamp"
   log "build done in $((SECONDS - t0)) s ($(du -sh "$CLUSTER_HOME/bin" | cut -f1) of binaries)"
@@ -143,4 +145,39 @@ build_metrics_server() {
     "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION") \
     || die "building metrics-server failed (see above)"
   echo "$METRICS_SERVER_VERSION" >"$CLUSTER_HOME/bin/.metrics-server"
+}
+
+# Traefik, the ingress controller (run on the host, outside the cluster). Its go.mod has replace
+# and exclude directives, so `go install m@v` refuses: a wrapper module made from that go.mod
+# (module line renamed, Traefik itself required), the same pins, as for Kubernetes.
+build_traefik() {
+  [ -x "$CLUSTER_HOME/bin/traefik" ] && "$CLUSTER_HOME/bin/traefik" version 2>/dev/null | grep -q "${TRAEFIK_VERSION}$" && return 0
+  log "building Traefik $TRAEFIK_VERSION from the Go module proxy (once; ~5 min on 2 cores)"
+  local src="$CLUSTER_HOME/src/traefik-$TRAEFIK_VERSION" upstream t0=$SECONDS
+  mkdir -p "$src"
+  upstream="$(curl -fsSL "$GOPROXY_URL/github.com/traefik/traefik/v3/@v/$TRAEFIK_VERSION.mod")" \
+    || die "cannot fetch Traefik $TRAEFIK_VERSION's go.mod from $GOPROXY_URL: check the network or GOPROXY_URL"
+  { printf '%s\n' "$upstream" | sed -e 's#^module github.com/traefik/traefik/v3$#module taskora.local/traefik-build#'
+    echo; echo "require github.com/traefik/traefik/v3 $TRAEFIK_VERSION"
+  } >"$src/go.mod"
+  echo "package build" >"$src/doc.go"
+  local date v=github.com/traefik/traefik/v3/pkg/version
+  date="$(curl -fsSL "$GOPROXY_URL/github.com/traefik/traefik/v3/@v/$TRAEFIK_VERSION.info" | sed -n 's/.*"Time": *"\([^"]*\)".*/\1/p')"
+  (cd "$src" && GOFLAGS="-mod=mod -trimpath" GOTOOLCHAIN=local CGO_ENABLED=0 nice -n 10 go build -o "$CLUSTER_HOME/bin/" \
+    -ldflags "-s -w -X $v.Version=$TRAEFIK_VERSION -X $v.BuildDate=$date" github.com/traefik/traefik/v3/cmd/traefik) \
+    || die "building Traefik failed (see above); the wrapper module is $src/go.mod"
+  log "Traefik built in $((SECONDS - t0)) s ($(du -h "$CLUSTER_HOME/bin/traefik" | cut -f1))"
+}
+
+# kube-router, only its NetworkPolicy controller (up --network-policies): no replace directives.
+build_kube_router() {
+  # (--version prints on stderr)
+  [ -x "$CLUSTER_HOME/bin/kube-router" ] && "$CLUSTER_HOME/bin/kube-router" --version 2>&1 | grep -q "version $KUBE_ROUTER_VERSION," && return 0
+  log "building kube-router $KUBE_ROUTER_VERSION from the Go module proxy (once; ~2 min on 2 cores)"
+  local t0=$SECONDS v=github.com/cloudnativelabs/kube-router/v2/pkg/version
+  (GOBIN="$CLUSTER_HOME/bin" GOFLAGS=-trimpath GOTOOLCHAIN=local CGO_ENABLED=0 nice -n 10 \
+    go install -ldflags "-s -w -X $v.Version=$KUBE_ROUTER_VERSION -X $v.BuildDate=module-proxy" \
+    "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@$KUBE_ROUTER_VERSION") \
+    || die "building kube-router failed (see above)"
+  log "kube-router built in $((SECONDS - t0)) s ($(du -h "$CLUSTER_HOME/bin/kube-router" | cut -f1))"
 }

@@ -6,7 +6,7 @@
 #
 # Gives:
 #   CLUSTER, JBANG                      the cluster script and the JBang launcher
-#   testcluster_up WORKDIR              refuses when a test cluster already runs (it is someone
+#   testcluster_up WORKDIR [UP-OPTION...] refuses when a test cluster already runs (it is someone
 #                                       else's), builds the stand-in base images, starts the
 #                                       cluster, exports KUBECONFIG and PATH
 #   testcluster_down                    stops the cluster, only if testcluster_up started it and
@@ -25,6 +25,7 @@ TESTCLUSTER_KEEP="${TESTCLUSTER_KEEP:-}"
 
 testcluster_up() {
   local work="$1" t0
+  shift
   if "$CLUSTER" status >/dev/null 2>&1; then
     die "a test cluster is already running (tests/cluster/cluster status): stop it with 'tests/cluster/cluster down' first"
   fi
@@ -32,7 +33,7 @@ testcluster_up() {
   "$REPO_ROOT/dockerfiles/stand-in/make-stand-ins" >&2
   t0=$SECONDS
   TESTCLUSTER_STARTED=1
-  "$CLUSTER" up >"$work/up.out"
+  "$CLUSTER" up "$@" >"$work/up.out"
   KUBECONFIG="$(sed -n 's/^KUBECONFIG=//p' "$work/up.out")"
   PATH="$(sed -n 's/^PATH_ADD=//p' "$work/up.out"):$PATH"
   export KUBECONFIG PATH
