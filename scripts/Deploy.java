@@ -320,8 +320,8 @@ public class Deploy implements Callable<Integer> {
         args.add("taskora-deploy " + rel.digest());
         boolean v4 = args.contains("--rollback-on-failure");
         // helm waits; the release's new pods are watched meanwhile, so a definite failure stops it early (issue 11.4)
-        Diagnosis.Watched watched = Diagnosis.watch(cfg, () -> Cmd.change(Cmd.line(args).stdin(rel.stdin(), rel.stdinShown())
-                .timeout(Duration.ofMinutes(60)).lines(Console::detail)), Duration.ofSeconds(5));
+        Diagnosis.Watched watched = helmFinishesOnInterrupt(cfg, () -> Diagnosis.watch(cfg, () -> Cmd.change(Cmd.line(args)
+                .stdin(rel.stdin(), rel.stdinShown()).timeout(Duration.ofMinutes(60)).lines(Console::detail)), Duration.ofSeconds(5)));
         Cmd.Result r = watched.result();
         if (r.ok()) {
             if (Cmd.dryRun) return "would install or upgrade (helm " + (v4 ? "4, --rollback-on-failure" : "3, --atomic") + ")";
@@ -332,6 +332,56 @@ public class Deploy implements Callable<Integer> {
         if (watched.stoppedBy().isEmpty()) throw f;
         Diagnosis.Finding why = watched.stoppedBy().get(0);
         throw new Failure(f.exitCode, f.getMessage() + "; stopped waiting because " + why.kind() + "/" + why.name() + ": " + why.text(), why.fix());
+    }
+
+    /**
+     * Ctrl-C (or a TERM) while helm upgrades: helm cancels and, being atomic, rolls back, but only
+     * if it is left to finish. Deploy waits for it before it exits, so the previous revision serves
+     * when the prompt comes back, and says which one; exit 130 (143 on TERM).
+     */
+    static <T> T helmFinishesOnInterrupt(Config cfg, Supplier<T> body) {
+        Thread guard = new Thread(() -> {
+            List<ProcessHandle> helm = Diagnosis.helmUpgrades();
+            if (helm.isEmpty()) return;
+            String timeout = cfg.str("chart.timeout");
+            Console.warn("interrupted: helm cancels the upgrade of " + cfg.release() + " and rolls it back; waiting for it (at most " + timeout + ")");
+            helm.forEach(ProcessHandle::destroy); // TERM, helm's cancel, should the signal have reached deploy only
+            long n = Long.parseLong(timeout.substring(0, timeout.length() - 1));
+            Duration limit = switch (timeout.charAt(timeout.length() - 1)) { case 'h' -> Duration.ofHours(n); case 'm' -> Duration.ofMinutes(n); default -> Duration.ofSeconds(n); };
+            long deadline = System.nanoTime() + limit.plusSeconds(30).toNanos();
+            for (ProcessHandle p : helm) {
+                try {
+                    p.onExit().get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (Exception e) {
+                    Console.warn("helm is still running (pid " + p.pid() + "); the release may stay pending: helm status " + cfg.release() + " -n " + cfg.namespace());
+                    return;
+                }
+            }
+            // (not through Cmd: no new process may register for destruction while the JVM shuts down)
+            try {
+                List<String> st = new ArrayList<>(cfg.kubeContext().isEmpty() ? List.of() : List.of("--kube-context", cfg.kubeContext()));
+                st.addAll(0, List.of("helm", "status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
+                Process p = new ProcessBuilder(st).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                Object after = Json.parse(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), "helm status -o json");
+                boolean deployed = "deployed".equals(Json.text(after, "info", "status"));
+                String line = "release " + cfg.release() + " is at revision " + Json.text(after, "version") + ", " + Json.text(after, "info", "status")
+                        + " (" + Json.text(after, "info", "description") + ")";
+                if (deployed) Console.warn("interrupted; " + line + ": the previous revision serves");
+                else Console.warn(line + "; inspect it: helm history " + cfg.release() + " -n " + cfg.namespace());
+            } catch (Exception e) {
+                Console.warn("interrupted; helm finished, its status is unknown: helm status " + cfg.release() + " -n " + cfg.namespace());
+            }
+        }, "deploy-interrupted");
+        Runtime.getRuntime().addShutdownHook(guard);
+        try {
+            return body.get();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(guard);
+            } catch (IllegalStateException shuttingDown) {
+                // the guard runs (or ran) already
+            }
+        }
     }
 
     /** What a failed atomic upgrade left: the previous revision back, or no release after a failed install. */

@@ -519,10 +519,15 @@ final class Diagnosis {
 
     /** SIGTERM to this process's helm upgrade children (helm --atomic rolls back on it). */
     static void stopHelm() {
-        ProcessHandle.current().descendants().filter(p -> {
+        helmUpgrades().forEach(ProcessHandle::destroy);
+    }
+
+    /** The `helm upgrade` processes this one started. */
+    static List<ProcessHandle> helmUpgrades() {
+        return ProcessHandle.current().descendants().filter(p -> {
             String line = p.info().commandLine().orElse("");
             return line.matches("(.*/)?helm( .*)? upgrade .*") || line.matches(".*/helm upgrade .*");
-        }).forEach(ProcessHandle::destroy);
+        }).toList();
     }
 
     /** For deploy and smoke when they fail: collect, analyze and print; never throws (a diagnosis must not hide the failure). */

@@ -1,0 +1,69 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An interrupted deploy leaves the previous revision serving (issue 11, item 4). Ctrl-C reaches
+ * the whole foreground process group (deploy and helm); a TERM may reach deploy alone. Either way
+ * the atomic helm cancels and rolls back, which takes a while (here 3 s, the fake's
+ * FAKE_HELM_ROLLBACK_SECONDS; a real rollback waits for its pods): deploy must wait for it, so that
+ * when it exits the release is deployed at the previous revision, not pending-upgrade, and say so.
+ */
+class InterruptTest {
+    @TempDir Path tmp;
+
+    @ParameterizedTest(name = "{0} to {1}")
+    @CsvSource({"INT, the process group (Ctrl-C), 130", "TERM, deploy alone, 143"})
+    void anInterruptedUpgradeWaitsForHelmsRollback(String signal, String whom, int exitCode) throws Exception {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        List<String> base = List.of("--config", app.resolve("taskora.yaml").toString(), "--skip-build", "--skip-smoke");
+        w.script("Deploy", base.toArray(String[]::new)).expect(0);
+
+        List<String> argv = new ArrayList<>(List.of("setsid", Toolkit.javaBin(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), "Deploy"));
+        argv.addAll(base);
+        argv.addAll(List.of("--set", "chart.values.backend.replicaCount=2"));   // a change, so helm runs
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(Toolkit.REPO.toFile());
+        pb.environment().putAll(w.env);
+        pb.environment().putAll(Map.of("NO_COLOR", "1", "FAKE_HELM_HANG", "backend", "FAKE_HELM_HANG_REASON", "ContainerCreating",
+                "FAKE_HELM_HANG_SECONDS", "120", "FAKE_HELM_ROLLBACK_SECONDS", "3"));
+        Path out = tmp.resolve("deploy.out");
+        pb.redirectErrorStream(true).redirectOutput(out.toFile());
+        Process deploy = pb.start();   // (setsid execs java: its pid is the new process group's)
+
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!Toolkit.read(w.state.resolve("state.json")).contains("pending-upgrade")) {
+            assertTrue(deploy.isAlive() && System.nanoTime() < until, "helm upgrade never started:\n" + Toolkit.read(out));
+            Thread.sleep(100);
+        }
+        Thread.sleep(500);
+        String target = signal.equals("INT") ? "-" + deploy.pid() : String.valueOf(deploy.pid());
+        Toolkit.exec(List.of("kill", "-" + signal, "--", target), Map.of(), tmp, null, 10).expect(0);
+        assertTrue(deploy.waitFor(60, TimeUnit.SECONDS), "deploy did not exit after SIG" + signal + ":\n" + Toolkit.read(out));
+        String text = Toolkit.read(out);
+
+        // the moment deploy is gone, the release is the previous revision, deployed
+        Toolkit.Run history = Toolkit.exec(List.of(w.bin.resolve("helm").toString(), "history", "tiny", "-n", "tiny-ns", "-o", "json"),
+                w.env, tmp, null, 30).expect(0);
+        List<?> revisions = (List<?>) Toolkit.json(history.out());
+        Object last = revisions.get(revisions.size() - 1);
+        assertEquals("deployed", Json.text(last, "status"), "after SIG" + signal + ": " + history.out() + "\n" + text);
+        assertTrue(Json.text(last, "description").startsWith("Rollback to "), history.out());
+        assertEquals(exitCode, deploy.exitValue(), text);
+        assertTrue(text.contains("interrupted: helm cancels the upgrade of tiny and rolls it back; waiting for it"), text);
+        assertTrue(text.matches("(?s).*interrupted; release tiny is at revision \\d+, deployed \\(Rollback to \\d+\\): the previous revision serves.*"), text);
+        assertTrue(!text.contains("stopping helm (it rolls back)"), "the fail-fast watch must not be what stopped helm here:\n" + text);
+    }
+}
