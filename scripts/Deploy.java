@@ -310,8 +310,11 @@ public class Deploy implements Callable<Integer> {
     static String helmUpgrade(Config cfg, Release rel) {
         Object before = helmStatus(cfg);
         String status = Json.text(before, "info", "status");
-        if ("deployed".equals(status) && Json.text(before, "info", "description").contains("taskora-deploy " + rel.digest()))
-            return "release " + cfg.release() + " revision " + Json.text(before, "version") + " is up to date; helm not run";
+        if ("deployed".equals(status) && Json.text(before, "info", "description").contains("taskora-deploy " + rel.digest())) {
+            String unready = unreadyWorkloads(cfg);
+            if (unready.isEmpty()) return "release " + cfg.release() + " revision " + Json.text(before, "version") + " is up to date; helm not run";
+            Console.info("release " + cfg.release() + " revision " + Json.text(before, "version") + " matches, but " + unready + ": helm runs again");
+        }
         if (status.startsWith("pending-"))
             throw new Failure(Exit.COMMAND_FAILED, "release " + cfg.release() + " is stuck in " + status,
                     "roll it back: helm rollback " + cfg.release() + " -n " + cfg.namespace() + " (or helm uninstall it if it never deployed)");
@@ -332,6 +335,36 @@ public class Deploy implements Callable<Integer> {
         if (watched.stoppedBy().isEmpty()) throw f;
         Diagnosis.Finding why = watched.stoppedBy().get(0);
         throw new Failure(f.exitCode, f.getMessage() + "; stopped waiting because " + why.kind() + "/" + why.name() + ": " + why.text(), why.fix());
+    }
+
+    /**
+     * What keeps a deployed release from being "up to date": each Deployment and StatefulSet of
+     * its manifest that is missing or has fewer ready replicas than it wants; "" when none.
+     */
+    static String unreadyWorkloads(Config cfg) {
+        List<String> m = new ArrayList<>(List.of("helm", "get", "manifest", cfg.release(), "-n", cfg.namespace()));
+        if (!cfg.kubeContext().isEmpty()) { m.add("--kube-context"); m.add(cfg.kubeContext()); }
+        Cmd.Result manifest = Cmd.query(m);
+        if (!manifest.ok()) return "its manifest cannot be read (" + manifest.tail() + ")";
+        Cmd.Result live = Cmd.query(cfg.kubectl("get", "deployments,statefulsets", "-n", cfg.namespace(), "-l",
+                "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
+        if (!live.ok()) return "its workloads cannot be read (" + live.tail() + ")";
+        Map<String, Object> byName = new LinkedHashMap<>();
+        for (Object o : Json.items(Json.parse(live.out(), "kubectl get deployments,statefulsets"), "items"))
+            byName.put(Json.text(o, "kind") + "/" + Json.text(o, "metadata", "name"), o);
+        List<String> problems = new ArrayList<>();
+        for (Object doc : new org.yaml.snakeyaml.Yaml().loadAll(manifest.out())) {
+            String kind = Json.text(doc, "kind");
+            if (!kind.equals("Deployment") && !kind.equals("StatefulSet")) continue;
+            String id = kind + "/" + Json.text(doc, "metadata", "name");
+            Object o = byName.get(id);
+            Object want = Json.at(o == null ? doc : o, "spec", "replicas");
+            long wanted = want instanceof Number n ? n.longValue() : 1;
+            if (o == null) problems.add(id + " is missing");
+            else if (Json.number(o, "status", "readyReplicas") < wanted)
+                problems.add(id + " has " + Json.number(o, "status", "readyReplicas") + "/" + wanted + " ready");
+        }
+        return String.join(", ", problems);
     }
 
     /**

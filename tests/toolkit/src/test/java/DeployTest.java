@@ -165,6 +165,37 @@ class DeployTest {
         assertTrue(again.out().contains("the chart generates the Secret once and keeps it"), again.out());
     }
 
+    /** "Up to date, helm not run" only while the release's workloads exist and are ready (issue 11.4). */
+    @Test
+    @SuppressWarnings("unchecked")
+    void anUnchangedReleaseRunsHelmAgainWhenAWorkloadIsUnreadyOrGone() throws Exception {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        deploy(w, app, Map.of(), "--skip-smoke").expect(0);
+        String[][] cases = {{"tiny-backend", "unready", "Deployment/tiny-backend has 0/1 ready"},
+                            {"tiny-frontend", "gone", "Deployment/tiny-frontend is missing"}};
+        for (String[] c : cases) {
+            Path statePath = w.state.resolve("state.json");
+            Map<String, Object> state = (Map<String, Object>) Toolkit.json(Files.readString(statePath));
+            for (Object objs : ((Map<?, ?>) state.get("objects")).values()) {
+                List<Object> list = (List<Object>) objs;
+                for (Object o : List.copyOf(list))
+                    if (Json.text(o, "kind").equals("Deployment") && Json.text(o, "metadata", "name").equals(c[0])) {
+                        if (c[1].equals("gone")) list.remove(o);
+                        else ((Map<String, Object>) ((Map<?, ?>) o).get("status")).put("readyReplicas", 0);
+                    }
+            }
+            Files.writeString(statePath, Json.write(state));
+            int before = w.allCalls().size();
+            Toolkit.Run again = deploy(w, app, Map.of(), "--skip-smoke").expect(0);
+            List<String> later = w.allCalls().subList(before, w.allCalls().size());
+            assertTrue(again.out().contains("matches, but " + c[2] + ": helm runs again"), again.out());
+            assertTrue(later.stream().anyMatch(l -> l.startsWith("helm upgrade")), c[1] + ": helm ran again: " + later);
+        }
+        Toolkit.Run settled = deploy(w, app, Map.of(), "--skip-smoke").expect(0);
+        assertTrue(settled.out().contains("is up to date; helm not run"), settled.out());
+    }
+
     @Test
     void aRolloutThatDoesNotFinishNamesTheWorkload() {
         Path app = Toolkit.fixture(tmp.resolve("app"));
