@@ -9,6 +9,7 @@
 //   run(cfg, baseUrl)           every check, printed one line each: List<Result>
 //   service(cfg, component)     a component's Service, found by its labels: {name, port}
 //   checkUrl(option, url)       a base URL as the user gave it, refused in one line when it is not one
+//   ingressUrl(ingress)         an Ingress's base URL: https when its TLS covers the host, else http
 // Types: Result (one check).
 
 import java.net.CookieManager;
@@ -225,6 +226,7 @@ public class Smoke implements Callable<Integer> {
     }
 
     /** An Ingress's base URL: https when one of its TLS entries covers the host (or names no hosts), else http. */
+    @EntryPoint
     static String ingressUrl(Object ingress) {
         String host = Json.text(ingress, "spec", "rules", 0, "host");
         if (host.isEmpty()) throw new Failure(Exit.CHECK_FAILED, "the Ingress has no host rule");
