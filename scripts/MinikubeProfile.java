@@ -7,7 +7,8 @@
 
 // Entry points (@EntryPoint; deploy and ai-ops call only these):
 //   ensure(cfg)   brings the profile to "running as configured" (the decision table of docs/TOOLKIT.md): Outcome
-// Types: Outcome (what was done, a one-line summary).
+//   cni(cfg, ask) the CNI the profile runs (or would get) and whether it enforces NetworkPolicies: Cni
+// Types: Outcome (what was done, a one-line summary), Cni (a CNI and its NetworkPolicy enforcement).
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +22,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "minikube-profile", mixinStandardHelpOptions = true, version = "taskora minikube-profile 1.0",
         description = {"Makes the Minikube profile of taskora.yaml exist and run: creates it when absent (driver, CPUs, "
-                + "memory, disk, Kubernetes version), starts it when stopped, enables the configured addons, and "
-                + "leaves a running, matching profile alone. A running profile with fewer CPUs, less memory or "
-                + "another driver is reported with the command that fixes it, never recreated silently."},
+                + "memory, disk, Kubernetes version, CNI), starts it when stopped, enables the configured addons, and "
+                + "leaves a running, matching profile alone. A profile with fewer CPUs, less memory, "
+                + "another driver or another CNI is reported with the command that fixes it, never recreated silently."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the profile runs as configured (or was deleted)", "2:bad option or configuration",
                 "3:a minikube command failed", "4:the running profile does not match taskora.yaml (fix printed)", "70:unexpected error (a bug: please report it)"})
@@ -51,7 +52,7 @@ public class MinikubeProfile implements Callable<Integer> {
     }
 
     /** What was found, as minikube profile list -o json tells it. */
-    record Profile(String name, String status, String driver, long cpus, long memoryMiB, String kubernetesVersion) {}
+    record Profile(String name, String status, String driver, long cpus, long memoryMiB, String kubernetesVersion, String cni) {}
 
     @EntryPoint
     record Outcome(String action, String summary) {}
@@ -75,13 +76,17 @@ public class MinikubeProfile implements Callable<Integer> {
                 Object c = Json.at(p, "Config");
                 return new Profile(name, group.equals("invalid") ? "Invalid" : Json.text(p, "Status"),
                         Json.text(c, "Driver"), Json.number(Json.at(c, "CPUs")), Json.number(Json.at(c, "Memory")),
-                        Json.text(c, "KubernetesConfig", "KubernetesVersion"));
+                        Json.text(c, "KubernetesConfig", "KubernetesVersion"), Json.text(c, "KubernetesConfig", "CNI"));
             }
         }
         return null;
     }
 
-    /** Differences that make a running profile unfit: fewer CPUs, less memory, another driver. */
+    /**
+     * Differences that make a profile unfit: fewer CPUs, less memory, another driver, another CNI.
+     * The CNI is compared only when minikube.cni is set: empty accepts the profile's own (so a
+     * profile made before the key existed is no mismatch); auto and minikube's empty are one.
+     */
     static List<String> mismatches(Profile p, Config cfg) {
         List<String> out = new ArrayList<>();
         if (p.cpus() < cfg.num("minikube.cpus")) out.add(p.cpus() + " CPUs (taskora.yaml asks for " + cfg.num("minikube.cpus") + ")");
@@ -89,7 +94,55 @@ public class MinikubeProfile implements Callable<Integer> {
             out.add(p.memoryMiB() + " MiB memory (taskora.yaml asks for " + cfg.num("minikube.memoryMiB") + ")");
         if (!p.driver().isEmpty() && !p.driver().equals(cfg.str("minikube.driver")))
             out.add("driver " + p.driver() + " (taskora.yaml asks for " + cfg.str("minikube.driver") + ")");
+        String want = cniArg(cfg);
+        if (!want.isEmpty() && !orAuto(p.cni()).equals(orAuto(want)))
+            out.add("CNI " + orAuto(p.cni()) + " (taskora.yaml asks for " + want + ")");
         return out;
+    }
+
+    /** minikube.cni as `minikube start --cni` gets it: a manifest path resolved from taskora.yaml's folder. */
+    static String cniArg(Config cfg) {
+        String v = cfg.str("minikube.cni");
+        return CNIS.contains(v) || v.isEmpty() ? v : cfg.path("minikube.cni").toString();
+    }
+
+    static String orAuto(String cni) { return cni.isEmpty() ? "auto" : cni; }
+
+    /** The CNIs `minikube start --cni` knows by name (v1.34, docs/commands/start.md); anything else is a manifest path. */
+    static final List<String> CNIS = List.of("auto", "bridge", "calico", "cilium", "flannel", "kindnet");
+    /** Of those, the ones that enforce NetworkPolicies (Minikube's handbook, network_policy.md; kindnet and flannel do not). */
+    static final List<String> ENFORCING = List.of("calico", "cilium");
+
+    /**
+     * A CNI and whether it enforces NetworkPolicies: TRUE for calico and cilium; FALSE for auto
+     * (Minikube's choice: bridge on one node with the docker runtime, else kindnet), bridge,
+     * kindnet, flannel; null for a manifest, which cannot be told. `of` says whose it is: "profile
+     * NAME", or "minikube.cni" (no profile yet, or minikube not asked); `fix` how to get a CNI that
+     * enforces them (empty when this one does).
+     */
+    @EntryPoint
+    record Cni(String name, Boolean enforces, String of, String fix) {}
+
+    /** The CNI of the profile when it exists (askMinikube: minikube is there to ask), else the one minikube.cni gives a new profile. */
+    @EntryPoint
+    static Cni cni(Config cfg, boolean askMinikube) {
+        Profile p = null;
+        if (askMinikube) {
+            try {
+                p = find(cfg);
+            } catch (Failure f) {
+                // minikube's answer unreadable: judge by the configuration
+            }
+        }
+        String name = orAuto(p != null ? p.cni() : cniArg(cfg));
+        Boolean enforces = ENFORCING.contains(name) ? Boolean.TRUE : CNIS.contains(name) ? Boolean.FALSE : null;
+        String configured = cfg.str("minikube.cni");
+        String fix = !Boolean.FALSE.equals(enforces) ? ""
+                : p == null ? "set minikube.cni: calico in taskora.yaml (or --set minikube.cni=calico) before the profile is created"
+                : ENFORCING.contains(configured) ? "recreate the profile with minikube.cni " + configured + ": minikube delete -p " + p.name() + ", then deploy again"
+                : "set minikube.cni: calico in taskora.yaml and recreate the profile: minikube delete -p " + p.name() + ", then deploy again";
+        String of = p != null ? "profile " + p.name() : askMinikube ? "minikube.cni; no profile " + cfg.profile() + " yet" : "minikube.cni";
+        return new Cni(name, enforces, of, fix);
     }
 
     static List<String> startCommand(Config cfg) {
@@ -98,6 +151,7 @@ public class MinikubeProfile implements Callable<Integer> {
                 "--memory=" + cfg.num("minikube.memoryMiB") + "mb", "--disk-size=" + cfg.num("minikube.diskGiB") + "g"));
         String kv = cfg.str("minikube.kubernetesVersion");
         if (!kv.isEmpty()) argv.add("--kubernetes-version=" + kv);
+        if (!cniArg(cfg).isEmpty()) argv.add("--cni=" + cniArg(cfg));
         for (String a : cfg.list("minikube.addons")) argv.add("--addons=" + a);
         return argv;
     }
@@ -109,6 +163,7 @@ public class MinikubeProfile implements Callable<Integer> {
         String name = cfg.profile();
         Duration startTimeout = Duration.ofMinutes(15);
         if (p == null) {
+            if (!CNIS.contains(cfg.str("minikube.cni")) && !cfg.str("minikube.cni").isEmpty()) cfg.existingFile("minikube.cni");
             Cmd.check(Cmd.change(startCommand(cfg), startTimeout, Console::detail), "minikube start", "see `minikube logs -p " + name + "`");
             return new Outcome("created", "profile " + name + (Cmd.dryRun ? " would be created and started" : " created and started"));
         }
@@ -134,7 +189,8 @@ public class MinikubeProfile implements Callable<Integer> {
                 + ") has " + String.join(", ", bad) + "; it is left as it is",
                 "recreate it: minikube delete -p " + p.name() + " && jbang minikube-profile@taskora"
                         + "   (or keep it: --set minikube.cpus=" + p.cpus() + " --set minikube.memoryMiB=" + p.memoryMiB()
-                        + (p.driver().isEmpty() ? "" : " --set minikube.driver=" + p.driver()) + ")");
+                        + (p.driver().isEmpty() ? "" : " --set minikube.driver=" + p.driver())
+                        + (cniArg(cfg).isEmpty() ? "" : " --set minikube.cni=" + orAuto(p.cni())) + ")");
     }
 
     /** Enables the configured addons that `minikube addons list -o json` reports disabled. */

@@ -140,6 +140,8 @@ final class Config {
                     "memoryMiB", new Int(1800, 1_048_576),
                     "diskGiB", new Int(5, 10_000),
                     "kubernetesVersion", new Str("|v?[0-9]+\\.[0-9]+\\.[0-9]+|stable|latest", "empty (Minikube's default) or a version such as v1.31.0"),
+                    "cni", new Str("|auto|bridge|calico|cilium|flannel|kindnet|.*[/\\\\].*|.*\\.(yaml|yml|json)",
+                            "empty (Minikube's default), auto, bridge, calico, cilium, flannel, kindnet, or a path to a CNI manifest (.yaml)"),
                     "addons", new ListOf(new Str(NAME, "an addon name such as ingress"))),
             "smoke", obj(
                     "via", new OneOf(List.of("port-forward", "ingress")),
@@ -179,7 +181,7 @@ final class Config {
               dev: {valuesFile: charts/taskora/values-dev.yaml}
               prod: {valuesFile: charts/taskora/values-prod.yaml}
             secret: {name: taskora-secrets, valuesKey: existingSecret}
-            minikube: {profile: taskora, driver: docker, cpus: 4, memoryMiB: 8192, diskGiB: 20, kubernetesVersion: "", addons: [ingress, metrics-server]}
+            minikube: {profile: taskora, driver: docker, cpus: 4, memoryMiB: 8192, diskGiB: 20, kubernetesVersion: "", cni: "", addons: [ingress, metrics-server]}
             smoke: {via: port-forward, timeoutSeconds: 180, chatMessage: add a task to buy milk, expectTask: buy milk}
             aiOps: {maxReplicas: 10, auditLog: "", engine: auto, provider: openai, model: "", timeoutSeconds: 300}
             preflight: {minVersions: {docker: "20.10", minikube: "1.32", kubectl: "1.28", helm: "3.12", java: "17"}}

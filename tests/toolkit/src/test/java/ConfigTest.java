@@ -78,6 +78,21 @@ class ConfigTest {
                 .contains("minikube.addons: expected a list"));
     }
 
+    /** minikube.cni: what `minikube start --cni` takes (v1.34): a known name, empty, or a manifest path. */
+    @Test
+    void minikubeCniTakesMinikubesNamesOrAManifestPath() throws Exception {
+        assertEquals("", load(List.of()).str("minikube.cni"), "empty by default: Minikube's own choice");
+        for (String ok : List.of("auto", "bridge", "calico", "cilium", "flannel", "kindnet", "cni/antrea.yaml", "/etc/cni/calico.yml", "weave.json"))
+            assertEquals(ok, load(List.of("minikube.cni=" + ok)).str("minikube.cni"));
+        Failure f = rejected(repoYamlWith("  cni: \"\"", "  cni: Calico"));
+        assertEquals(Exit.USAGE, f.exitCode);
+        assertEquals("taskora.yaml: minikube.cni: expected empty (Minikube's default), auto, bridge, calico, cilium, flannel, kindnet, "
+                + "or a path to a CNI manifest (.yaml), got 'Calico'", f.getMessage());
+        Failure set = assertThrows(Failure.class, () -> load(List.of("minikube.cni=weave")));
+        assertTrue(set.getMessage().startsWith("--set minikube.cni: expected empty (Minikube's default), auto,"), set.getMessage());
+        assertTrue(set.getMessage().endsWith("got 'weave'"), set.getMessage());
+    }
+
     @Test
     void duplicateKeysAndBrokenYamlAreRejected() throws Exception {
         assertEquals(Exit.USAGE, rejected(Files.readString(REPO_CONFIG) + "\ntarget: context\n").exitCode);

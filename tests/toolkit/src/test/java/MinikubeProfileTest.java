@@ -14,8 +14,9 @@ class MinikubeProfileTest {
 
     static final String LIST = """
             {"invalid":[],"valid":[{"Name":"taskora","Status":"Running","Config":{"Name":"taskora","Driver":"docker",
-            "CPUs":2,"Memory":4096,"DiskSize":20000,"KubernetesConfig":{"KubernetesVersion":"v1.31.0"}}},
-            {"Name":"other","Status":"Stopped","Config":{"Driver":"kvm2","CPUs":8,"Memory":16384}}]}""";
+            "CPUs":2,"Memory":4096,"DiskSize":20000,"KubernetesConfig":{"KubernetesVersion":"v1.31.0","CNI":""}}},
+            {"Name":"other","Status":"Stopped","Config":{"Driver":"kvm2","CPUs":8,"Memory":16384,
+            "KubernetesConfig":{"KubernetesVersion":"v1.31.0","CNI":"calico"}}}]}""";
 
     static Config cfg(String... sets) {
         return Config.load(Toolkit.FIXTURE.resolve("taskora.yaml"), List.of(sets));
@@ -28,8 +29,9 @@ class MinikubeProfileTest {
     @Test
     void parsesTheProfileList() {
         MinikubeProfile.Profile p = MinikubeProfile.parse(LIST, "taskora");
-        assertEquals(new MinikubeProfile.Profile("taskora", "Running", "docker", 2, 4096, "v1.31.0"), p);
+        assertEquals(new MinikubeProfile.Profile("taskora", "Running", "docker", 2, 4096, "v1.31.0", ""), p);
         assertEquals("Stopped", MinikubeProfile.parse(LIST, "other").status());
+        assertEquals("calico", MinikubeProfile.parse(LIST, "other").cni(), "KubernetesConfig.CNI: --cni as the profile was created with");
         assertNull(MinikubeProfile.parse(LIST, "absent"));
         assertNull(MinikubeProfile.parse("{\"error\":{\"Kind\":\"MK_USAGE_NO_PROFILE\"}}", "taskora"), "no profiles at all");
     }
@@ -40,9 +42,22 @@ class MinikubeProfileTest {
         List<String> bad = MinikubeProfile.mismatches(MinikubeProfile.parse(LIST, "taskora"), c);
         assertEquals(2, bad.size(), bad.toString());
         assertTrue(bad.get(0).startsWith("2 CPUs (taskora.yaml asks for 4)"));
-        assertTrue(MinikubeProfile.mismatches(new MinikubeProfile.Profile("x", "Running", "docker", 8, 16384, ""), c).isEmpty());
+        assertTrue(MinikubeProfile.mismatches(new MinikubeProfile.Profile("x", "Running", "docker", 8, 16384, "", ""), c).isEmpty());
         assertEquals(List.of("driver kvm2 (taskora.yaml asks for docker)"),
-                MinikubeProfile.mismatches(new MinikubeProfile.Profile("x", "Running", "kvm2", 8, 16384, ""), c));
+                MinikubeProfile.mismatches(new MinikubeProfile.Profile("x", "Running", "kvm2", 8, 16384, "", ""), c));
+    }
+
+    /** minikube.cni is compared only when set: empty accepts any profile; auto and minikube's empty are one. */
+    @Test
+    void anotherCniIsAMismatchOnlyWhenMinikubeCniIsSet() {
+        MinikubeProfile.Profile plain = new MinikubeProfile.Profile("x", "Running", "docker", 8, 16384, "", "");
+        MinikubeProfile.Profile calico = new MinikubeProfile.Profile("x", "Running", "docker", 8, 16384, "", "calico");
+        assertEquals(List.of("CNI auto (taskora.yaml asks for calico)"), MinikubeProfile.mismatches(plain, cfg("minikube.cni=calico")));
+        assertEquals(List.of("CNI calico (taskora.yaml asks for flannel)"), MinikubeProfile.mismatches(calico, cfg("minikube.cni=flannel")));
+        assertEquals(List.of(), MinikubeProfile.mismatches(calico, cfg("minikube.cni=calico")));
+        assertEquals(List.of(), MinikubeProfile.mismatches(plain, cfg("minikube.cni=auto")), "auto is what a profile made without --cni runs");
+        assertEquals(List.of(), MinikubeProfile.mismatches(plain, cfg()), "empty (the default): a profile made before the key existed matches");
+        assertEquals(List.of(), MinikubeProfile.mismatches(calico, cfg()), "empty: the profile's own CNI is accepted");
     }
 
     @Test
@@ -50,6 +65,65 @@ class MinikubeProfileTest {
         assertEquals(List.of("minikube", "start", "-p", "tiny", "--driver=docker", "--cpus=2", "--memory=2048mb", "--disk-size=5g",
                         "--kubernetes-version=v1.31.0", "--addons=ingress", "--addons=metrics-server"),
                 MinikubeProfile.startCommand(cfg("minikube.kubernetesVersion=v1.31.0")));
+        assertEquals(List.of("minikube", "start", "-p", "tiny", "--driver=docker", "--cpus=2", "--memory=2048mb", "--disk-size=5g",
+                        "--cni=calico", "--addons=ingress", "--addons=metrics-server"),
+                MinikubeProfile.startCommand(cfg("minikube.cni=calico")));
+        assertTrue(MinikubeProfile.startCommand(cfg("minikube.cni=cni/antrea.yaml"))
+                        .contains("--cni=" + Toolkit.FIXTURE.resolve("cni/antrea.yaml")),
+                "a manifest path resolves from taskora.yaml's folder, as every path of it does");
+    }
+
+    @Test
+    void dryRunPlanStartsTheProfileWithTheCni() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = w.script("MinikubeProfile", "--config", config(), "--dry-run", "--set", "minikube.cni=calico").expect(0);
+        assertTrue(r.out().contains("[dry-run] $ minikube start -p tiny --driver=docker --cpus=2 --memory=2048mb --disk-size=5g --cni=calico --addons=ingress"),
+                r.out());
+        assertEquals(List.of("minikube profile list -o json"), w.calls("minikube"), "only the read-only query ran");
+    }
+
+    @Test
+    void aMissingCniManifestIsABadPathCaughtBeforeTheStart() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run r = w.script("MinikubeProfile", "--config", config(), "--set", "minikube.cni=cni/absent.yaml").expect(Exit.USAGE);
+        assertTrue(r.err().contains("minikube.cni: 'cni/absent.yaml'") && r.err().contains("is not a file"), r.err());
+        assertEquals(List.of("minikube profile list -o json"), w.calls("minikube"), "nothing started: " + w.calls("minikube"));
+    }
+
+    @Test
+    void aProfileWithAnotherCniIsReportedWithTheFixAndTheProfileStays() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        w.script("MinikubeProfile", "--config", config()).expect(0);
+        assertEquals("", Json.text(w.stateJson(), "minikube", "tiny", "cni"), "created without --cni: minikube's default");
+        Toolkit.Run r = w.script("MinikubeProfile", "--config", config(), "--set", "minikube.cni=calico").expect(Exit.PROFILE_MISMATCH);
+        assertTrue(r.err().contains("minikube profile tiny (running) has CNI auto (taskora.yaml asks for calico)"), r.err());
+        assertTrue(r.err().contains("minikube delete -p tiny && jbang minikube-profile@taskora") && r.err().contains("--set minikube.cni=auto"),
+                "both fixes are printed: " + r.err());
+        w.script("MinikubeProfile", "--config", config(), "--set", "minikube.cni=auto").expect(0);
+        w.script("MinikubeProfile", "--config", config(), "--delete").expect(0);
+        w.script("MinikubeProfile", "--config", config(), "--set", "minikube.cni=calico").expect(0);
+        assertEquals("calico", Json.text(w.stateJson(), "minikube", "tiny", "cni"), "recreated with --cni=calico");
+        assertTrue(w.calls("minikube").stream().filter(c -> c.startsWith("minikube start")).toList().get(1).contains("--cni=calico"),
+                w.calls("minikube").toString());
+        w.script("MinikubeProfile", "--config", config(), "--set", "minikube.cni=calico").expect(0);
+        Toolkit.Run other = w.script("MinikubeProfile", "--config", config(), "--set", "minikube.cni=cilium").expect(Exit.PROFILE_MISMATCH);
+        assertTrue(other.err().contains("has CNI calico (taskora.yaml asks for cilium)"), other.err());
+    }
+
+    /** Which CNIs enforce NetworkPolicies (the profile's own CNI wins over the configured one: PreflightTest). */
+    @Test
+    void theCniAndWhetherItEnforcesNetworkPolicies() {
+        assertEquals(new MinikubeProfile.Cni("auto", false, "minikube.cni",
+                "set minikube.cni: calico in taskora.yaml (or --set minikube.cni=calico) before the profile is created"),
+                MinikubeProfile.cni(cfg(), false), "empty: minikube's default, bridge on the docker driver");
+        for (String c : List.of("bridge", "kindnet", "flannel", "auto"))
+            assertEquals(Boolean.FALSE, MinikubeProfile.cni(cfg("minikube.cni=" + c), false).enforces(), c);
+        for (String c : List.of("calico", "cilium")) {
+            MinikubeProfile.Cni on = MinikubeProfile.cni(cfg("minikube.cni=" + c), false);
+            assertEquals(Boolean.TRUE, on.enforces(), c);
+            assertEquals("", on.fix(), c);
+        }
+        assertNull(MinikubeProfile.cni(cfg("minikube.cni=cni/antrea.yaml"), false).enforces(), "a manifest: cannot be told");
     }
 
     @Test
