@@ -2,6 +2,7 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java lib/AiTools.java
+//SOURCES MinikubeProfile.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Checks that the tools Taskora Deploy needs are installed and new enough, and that the host can hold the Minikube profile.
 
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
         description = {"Checks the tools and the host before a deploy: docker (with a reachable daemon and BuildKit: "
                 + "the buildx plugin for a Docker 23+ client), minikube, "
                 + "kubectl, helm and Java present and new enough; kubectl-ai, kagent and `docker ai` reported "
-                + "when present; CPUs, memory and free disk against the Minikube profile.",
+                + "when present; CPUs, memory and free disk against the Minikube profile; a warning when the chart's "
+                + "NetworkPolicies are on but the profile's CNI does not enforce them.",
                 "Prints one row per check, with a fix hint on each failed row."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every required check passed", "1:a required check failed", "2:bad option or configuration", "70:unexpected error (a bug: please report it)"})
@@ -65,15 +67,21 @@ public class Preflight implements Callable<Integer> {
     static void print(List<Check> checks) {
         List<List<String>> rows = new ArrayList<>();
         for (Check c : checks) {
-            String status = c.ok() ? Console.green("ok") : c.required() ? Console.red("FAIL") : Console.yellow("missing");
+            String status = c.ok() ? Console.green("ok") : c.required() ? Console.red("FAIL") : Console.yellow(warning(c) ? "warn" : "missing");
             rows.add(List.of(c.name(), c.required() ? "required" : "optional", status, c.found(), c.need(),
                     c.ok() ? "" : c.hint()));
         }
         Console.table(List.of("CHECK", "KIND", "STATUS", "FOUND", "NEED", "FIX"), rows);
+        for (Check c : checks) if (warning(c)) Console.warn(c.name() + ": " + c.found() + "; " + c.hint());
         List<Check> failed = failedRequired(checks);
         if (failed.isEmpty()) Console.info(Console.green("preflight: all required checks passed"));
         else Console.info(Console.red("preflight: " + failed.size() + " required check(s) failed: ")
                 + String.join(", ", failed.stream().map(Check::name).toList()));
+    }
+
+    /** An optional row that found something wrong (not a tool that is just absent): a warning, never a failure. */
+    static boolean warning(Check c) {
+        return !c.required() && !c.ok() && !c.found().equals("not found");
     }
 
     static void printJson(List<Check> checks) {
@@ -145,6 +153,11 @@ public class Preflight implements Callable<Integer> {
                     "reachable", "pick a reachable cluster: kubectl config use-context NAME, or --context NAME"));
         }
 
+        if (onMinikube) {
+            Check np = networkPolicyEnforcement(cfg, mv != null);
+            if (np != null) out.add(np);
+        }
+
         // Optional AI tools: reported with their version and what ai-ops does without them, never required.
         for (AiTools.Tool t : AiTools.tools(dv != null))
             out.add(new Check(t.name(), false, t.version() != null, t.version() != null ? t.version() : "not found", "optional",
@@ -165,6 +178,51 @@ public class Preflight implements Callable<Integer> {
         out.add(new Check("free disk", onMinikube, freeGiB >= wantDisk, freeGiB + " GiB", ">= " + wantDisk + " GiB (minikube.diskGiB)",
                 "free disk space (docker system prune) or ask for less: --set minikube.diskGiB=" + Math.max(5, freeGiB / 2)));
         return out;
+    }
+
+    /**
+     * NetworkPolicies on (networkPolicy.enabled) with a CNI that ignores them leave every flow open,
+     * so the policies are never seen working: a warning row with the fix, never a failure. On
+     * Minikube only (the running profile's CNI, else minikube.cni's; a CNI manifest cannot be told,
+     * nor can another cluster's CNI: no row then). Null when there is nothing to say.
+     */
+    static Check networkPolicyEnforcement(Config cfg, boolean minikubeAnswers) {
+        String on = networkPoliciesOnBy(cfg);
+        if (on == null) return null;
+        MinikubeProfile.Cni cni = MinikubeProfile.cni(cfg, minikubeAnswers);
+        if (cni.enforces() == null) return null;
+        String found = cni.name() + " (" + cni.of() + ")";
+        String need = "calico or cilium (NetworkPolicies on: " + on + ")";
+        if (cni.enforces()) return new Check("NetworkPolicy CNI", false, true, found, need, "");
+        return new Check("NetworkPolicy CNI", false, false, found + " does not enforce NetworkPolicies: every flow stays open", need, cni.fix());
+    }
+
+    /**
+     * Where the values helm gets turn NetworkPolicies on (networkPolicy.enabled, as helm merges them:
+     * chart.values over the environment's values file over the chart's values.yaml), or null when
+     * they are off or no file says (a packaged chart's values are not read here).
+     */
+    static String networkPoliciesOnBy(Config cfg) {
+        String set = cfg.strMap("chart.values").get("networkPolicy.enabled");
+        if (set != null) return "true".equalsIgnoreCase(set.strip()) ? "chart.values networkPolicy.enabled" : null; // helm --set reads true/false so
+        Path chart = cfg.path("chart.path");
+        for (Path values : List.of(cfg.valuesFile(), chart.resolve("values.yaml"))) {
+            Object v = valuesAt(values, "networkPolicy", "enabled");
+            if (v != null) return Boolean.TRUE.equals(v) ? "networkPolicy.enabled in " + (values.startsWith(cfg.baseDir) ? cfg.baseDir.relativize(values) : values) : null;
+        }
+        return null;
+    }
+
+    /** A value at a path of a YAML values file; null when the file, or the key, is not there. */
+    static Object valuesAt(Path file, String... keys) {
+        if (!Files.isRegularFile(file)) return null;
+        try {
+            Object v = Config.yaml().load(Files.readString(file));
+            for (String k : keys) v = v instanceof Map<?, ?> m ? m.get(k) : null;
+            return v;
+        } catch (Exception e) {
+            return null; // an unreadable values file is the checks step's to report (helm template)
+        }
     }
 
     /**

@@ -277,6 +277,23 @@ class DeployTest {
         for (String ref : images) assertTrue(Toolkit.docker("image", "inspect", ref).exit() != 0, "no image built: " + ref);
     }
 
+    /** minikube.cni in the plan's `minikube start`; NetworkPolicies on with a CNI that ignores them: a warning, the plan goes on. */
+    @Test
+    void dryRunStartsTheProfileWithTheCniAndWarnsWhenPoliciesWouldNotBeEnforced() {
+        Path app = Toolkit.fixture(tmp.resolve("app"));
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run bare = deploy(w, app, Map.of(), "--dry-run", "--set", "chart.values.networkPolicy.enabled=true").expect(0);
+        assertTrue(bare.out().contains("warning: NetworkPolicy CNI: auto (minikube.cni; no profile tiny yet) does not enforce NetworkPolicies"), bare.out());
+        assertTrue(bare.out().contains("[dry-run] $ minikube start -p tiny --driver=docker --cpus=2 --memory=2048mb --disk-size=5g --addons=ingress"),
+                "no --cni when minikube.cni is empty: " + bare.out());
+        Toolkit.Run calico = deploy(w, app, Map.of(), "--dry-run", "--set", "chart.values.networkPolicy.enabled=true", "--set", "minikube.cni=calico")
+                .expect(0);
+        assertTrue(calico.out().contains("[dry-run] $ minikube start -p tiny --driver=docker --cpus=2 --memory=2048mb --disk-size=5g --cni=calico --addons=ingress"),
+                calico.out());
+        assertFalse(calico.out().contains("warning:"), calico.out());
+        assertTrue(w.allCalls().stream().noneMatch(c -> c.startsWith("minikube start")), w.allCalls().toString());
+    }
+
     @Test
     void targetContextSkipsMinikubeAndUsesTheContext() {
         Path app = Toolkit.fixture(tmp.resolve("app"));

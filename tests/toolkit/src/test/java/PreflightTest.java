@@ -95,6 +95,85 @@ class PreflightTest {
         assertTrue(down.out().lines().anyMatch(l -> l.startsWith("kube-context") && l.contains("unreachable")), down.out());
     }
 
+    String fixture() {
+        return Toolkit.FIXTURE.resolve("taskora.yaml").toString();
+    }
+
+    static String row(Toolkit.Run r, String name) {
+        return r.out().lines().filter(l -> l.startsWith(name)).findFirst().orElse(null);
+    }
+
+    /** NetworkPolicies on with a CNI that ignores them: a warning row and line with the fix, exit 0 all the same. */
+    @Test
+    void networkPoliciesOnWithACniThatIgnoresThemIsAWarningNotAFailure() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run off = w.script("Preflight", "--config", fixture()).expect(0);
+        assertEquals(null, row(off, "NetworkPolicy CNI"), "the fixture's values leave the policies off: nothing to say\n" + off.out());
+        assertFalse(off.out().contains("warning:"), off.out());
+        assertEquals(List.of("minikube version --short"), w.calls("minikube"), "minikube is not asked for the profile then");
+
+        Toolkit.Run on = w.script("Preflight", "--config", fixture(), "--set", "chart.values.networkPolicy.enabled=true").expect(0);
+        String r = row(on, "NetworkPolicy CNI");
+        assertTrue(r != null && r.contains("optional") && r.contains("warn") && r.contains("auto (minikube.cni; no profile tiny yet)")
+                && r.contains("NetworkPolicies on: chart.values networkPolicy.enabled"), on.out());
+        assertTrue(on.out().contains("warning: NetworkPolicy CNI: auto (minikube.cni; no profile tiny yet) does not enforce NetworkPolicies: "
+                + "every flow stays open; set minikube.cni: calico in taskora.yaml (or --set minikube.cni=calico) before the profile is created"), on.out());
+        assertTrue(on.out().contains("preflight: all required checks passed"), on.out());
+
+        for (String enforcing : List.of("calico", "cilium")) {
+            Toolkit.Run ok = w.script("Preflight", "--config", fixture(), "--set", "chart.values.networkPolicy.enabled=true",
+                    "--set", "minikube.cni=" + enforcing).expect(0);
+            assertTrue(row(ok, "NetworkPolicy CNI").contains(" ok ") && row(ok, "NetworkPolicy CNI").contains(enforcing), ok.out());
+            assertFalse(ok.out().contains("warning:"), ok.out());
+        }
+        for (String ignoring : List.of("bridge", "kindnet", "flannel", "auto"))
+            assertTrue(row(w.script("Preflight", "--config", fixture(), "--set", "chart.values.networkPolicy.enabled=true",
+                    "--set", "minikube.cni=" + ignoring).expect(0), "NetworkPolicy CNI").contains("warn"), ignoring);
+        Toolkit.Run manifest = w.script("Preflight", "--config", fixture(), "--set", "chart.values.networkPolicy.enabled=true",
+                "--set", "minikube.cni=cni/antrea.yaml").expect(0);
+        assertEquals(null, row(manifest, "NetworkPolicy CNI"), "a CNI manifest cannot be told: no guess");
+        Toolkit.Run context = w.script("Preflight", "--config", fixture(), "--set", "chart.values.networkPolicy.enabled=true",
+                "--context", "kind-test").expect(0);
+        assertEquals(null, row(context, "NetworkPolicy CNI"), "another cluster's CNI cannot be told reliably: nothing said");
+    }
+
+    /** The running profile's CNI is what enforces or not, whatever minikube.cni says now. */
+    @Test
+    void theRunningProfilesCniIsJudgedWithTheFixToRecreateIt() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        w.script("MinikubeProfile", "--config", fixture()).expect(0); // created without --cni
+        Toolkit.Run r = w.script("Preflight", "--config", fixture(), "--set", "chart.values.networkPolicy.enabled=true",
+                "--set", "minikube.cni=calico").expect(0);
+        assertTrue(r.out().contains("warning: NetworkPolicy CNI: auto (profile tiny) does not enforce NetworkPolicies: every flow stays open; "
+                + "recreate the profile with minikube.cni calico: minikube delete -p tiny, then deploy again"), r.out());
+        Toolkit.Run plain = w.script("Preflight", "--config", fixture(), "--set", "chart.values.networkPolicy.enabled=true").expect(0);
+        assertTrue(plain.out().contains("set minikube.cni: calico in taskora.yaml and recreate the profile: minikube delete -p tiny, then deploy again"),
+                plain.out());
+        assertTrue(w.calls("minikube").contains("minikube profile list -o json"));
+        w.script("MinikubeProfile", "--config", fixture(), "--delete").expect(0);
+        w.script("MinikubeProfile", "--config", fixture(), "--set", "minikube.cni=calico").expect(0);
+        Toolkit.Run calico = w.script("Preflight", "--config", fixture(), "--set", "chart.values.networkPolicy.enabled=true").expect(0);
+        assertTrue(row(calico, "NetworkPolicy CNI").contains("calico (profile tiny)") && row(calico, "NetworkPolicy CNI").contains(" ok "),
+                "minikube.cni empty accepts the profile's calico: " + calico.out());
+    }
+
+    /** networkPolicy.enabled as helm merges it: chart.values over the environment's values file over the chart's values.yaml. */
+    @Test
+    void theEffectiveValuesDecideWhetherNetworkPoliciesAreOn() throws Exception {
+        Path values = tmp.resolve("values-np.yaml");
+        java.nio.file.Files.writeString(values, "replicas: 2\nnetworkPolicy:\n  enabled: true\n");
+        Config byFile = Config.load(Toolkit.FIXTURE.resolve("taskora.yaml"), List.of("environments.prod.valuesFile=" + values, "environment=prod"));
+        assertTrue(Preflight.networkPoliciesOnBy(byFile).startsWith("networkPolicy.enabled in ") && Preflight.networkPoliciesOnBy(byFile).endsWith("values-np.yaml"),
+                Preflight.networkPoliciesOnBy(byFile));
+        assertEquals(null, Preflight.networkPoliciesOnBy(Config.load(Toolkit.FIXTURE.resolve("taskora.yaml"),
+                List.of("environments.prod.valuesFile=" + values, "environment=prod", "chart.values.networkPolicy.enabled=false"))), "--set wins");
+        assertEquals(null, Preflight.networkPoliciesOnBy(Config.load(Toolkit.FIXTURE.resolve("taskora.yaml"), List.of())), "no file says: off");
+        // The real chart: values.yaml turns them on, and neither values file turns them off.
+        for (String env : List.of("dev", "prod"))
+            assertEquals("networkPolicy.enabled in charts/taskora/values.yaml",
+                    Preflight.networkPoliciesOnBy(Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of("environment=" + env))), env);
+    }
+
     @Test
     void badOptionsAreOneLineAndExit2() {
         Toolkit.World w = new Toolkit.World(tmp);
