@@ -30,7 +30,9 @@ def load():
 
 def save(state):
     os.makedirs(STATE_DIR, exist_ok=True)
-    tmp = os.path.join(STATE_DIR, "state.json.tmp")
+    # (one temporary file per process: ai-ops runs several fakes at once, and a shared name let one
+    # fake's rename find the file already gone, failing a read-only call after its output)
+    tmp = os.path.join(STATE_DIR, "state.json.%d.tmp" % os.getpid())
     with open(tmp, "w") as f:
         json.dump(state, f, indent=1, sort_keys=True)
     os.replace(tmp, os.path.join(STATE_DIR, "state.json"))
