@@ -212,12 +212,10 @@ public class AiOps implements Callable<Integer> {
         }
 
         List<String> helm(String... args) {
-            List<String> a = new ArrayList<>(List.of("helm"));
-            a.addAll(List.of(args));
+            List<String> a = new ArrayList<>(List.of(args));
             a.add("-n");
             a.add(ns());
-            if (!cfg.kubeContext().isEmpty()) { a.add("--kube-context"); a.add(cfg.kubeContext()); }
-            return a;
+            return cfg.helm(a.toArray(String[]::new));
         }
 
         /** Prints the translation, then refuses, gives up, or runs the intent. */
@@ -748,13 +746,13 @@ public class AiOps implements Callable<Integer> {
                 case "scale" -> kubectl("scale", "deployments,statefulsets", "-l", sel(i.component()), "--replicas=" + i.replicas());
                 case "restart" -> kubectl("rollout", "restart", "deployments,statefulsets", "-l", sel(i.component()));
                 case "rollback" -> {
-                    List<String> a = new ArrayList<>(List.of("helm", "rollback", rel()));
+                    List<String> a = new ArrayList<>(List.of("rollback", rel()));
                     String rev = revision != null ? revision : i.revision() != null ? String.valueOf(i.revision()) : null;
                     if (rev != null) a.add(rev);
                     a.addAll(List.of("-n", ns()));
-                    if (!cfg.kubeContext().isEmpty()) { a.add("--kube-context"); a.add(cfg.kubeContext()); }
-                    a.addAll(List.of("--wait", "--timeout", cfg.str("chart.timeout")));
-                    yield a;
+                    List<String> line = cfg.helm(a.toArray(String[]::new));
+                    line.addAll(List.of("--wait", "--timeout", cfg.str("chart.timeout")));
+                    yield line;
                 }
                 default -> throw new IllegalStateException(i.verb());
             };

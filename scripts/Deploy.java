@@ -272,9 +272,7 @@ public class Deploy implements Callable<Integer> {
 
     @EntryPoint
     static Release release(Config cfg, List<BuildImages.Image> images, String existingSecret, int helmMajor) {
-        List<String> a = new ArrayList<>(List.of("helm", "upgrade", "--install", cfg.release(), cfg.path("chart.path").toString(),
-                "--namespace", cfg.namespace()));
-        if (!cfg.kubeContext().isEmpty()) { a.add("--kube-context"); a.add(cfg.kubeContext()); }
+        List<String> a = cfg.helm("upgrade", "--install", cfg.release(), cfg.path("chart.path").toString(), "--namespace", cfg.namespace());
         a.add("-f");
         a.add(cfg.valuesFile().toString());
         for (BuildImages.Image b : images) {
@@ -435,9 +433,7 @@ public class Deploy implements Callable<Integer> {
     /** `helm status -o json`, or null when there is no such release. */
     @EntryPoint
     static Object helmStatus(Config cfg) {
-        List<String> a = new ArrayList<>(List.of("helm", "status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
-        if (!cfg.kubeContext().isEmpty()) { a.add("--kube-context"); a.add(cfg.kubeContext()); }
-        Cmd.Result r = Cmd.query(a);
+        Cmd.Result r = Cmd.query(cfg.helm("status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
         return r.ok() ? Json.parse(r.out(), "helm status -o json") : null;
     }
 
@@ -530,9 +526,7 @@ public class Deploy implements Callable<Integer> {
         Console.heading("uninstall release " + cfg.release() + " from namespace " + cfg.namespace() + (Cmd.dryRun ? "  [dry run: nothing is changed]" : ""));
         if (helmStatus(cfg) == null) Console.info("release " + cfg.release() + " is not installed in " + cfg.namespace() + "; nothing to uninstall");
         else {
-            List<String> a = new ArrayList<>(List.of("helm", "uninstall", cfg.release(), "--namespace", cfg.namespace(), "--wait"));
-            if (!cfg.kubeContext().isEmpty()) { a.add("--kube-context"); a.add(cfg.kubeContext()); }
-            Cmd.check(Cmd.change(a, Duration.ofMinutes(10)), "helm uninstall", "see helm status " + cfg.release() + " -n " + cfg.namespace());
+            Cmd.check(Cmd.change(cfg.helm("uninstall", cfg.release(), "--namespace", cfg.namespace(), "--wait"), Duration.ofMinutes(10)), "helm uninstall", "see helm status " + cfg.release() + " -n " + cfg.namespace());
         }
         List<String> left = new ArrayList<>();
         Cmd.Result r = Cmd.query(cfg.kubectl("get", "persistentvolumeclaims,secrets", "-n", cfg.namespace(), "-l",

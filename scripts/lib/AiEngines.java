@@ -86,8 +86,8 @@ final class AiEngines {
         ops.report.put("engine", "kagent");
         AiTools.Provider p = AiTools.provider(cfg);
         String context = KubectlAi.context(cfg);
-        Kagent.requireRelease(cfg, context);
-        List<Kagent.Step> steps = Kagent.setupPlan(cfg, context, p, AiTools.model(cfg), System::getenv);
+        Kagent.requireRelease(cfg);
+        List<Kagent.Step> steps = Kagent.setupPlan(cfg, p, AiTools.model(cfg), System::getenv);
         Console.info("kagent-setup installs kagent " + AiTools.KAGENT_VERSION + " into namespace " + Kagent.NAMESPACE
                 + " of context " + context + " and turns on the Taskora agent of release " + cfg.release() + ":");
         List<String> shown = new ArrayList<>();

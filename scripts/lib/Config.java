@@ -623,11 +623,25 @@ final class Config {
         return str("context");
     }
 
-    /** "--context X" for kubectl when a context is known (empty: kubectl's current context). */
+    /**
+     * A kubectl command line on the scripts' kube-context: `kubectl --context X ARGS` when a context
+     * is known (empty: kubectl's current context). Every script builds its kubectl lines here.
+     */
     List<String> kubectl(String... args) {
         List<String> l = new ArrayList<>(List.of("kubectl"));
         if (!kubeContext().isEmpty()) { l.add("--context"); l.add(kubeContext()); }
         l.addAll(List.of(args));
+        return l;
+    }
+
+    /**
+     * A helm command line on the same kube-context: `helm ARGS --kube-context X` (helm takes its
+     * global flags anywhere; a caller may append more arguments). Every script builds its helm lines here.
+     */
+    List<String> helm(String... args) {
+        List<String> l = new ArrayList<>(List.of("helm"));
+        l.addAll(List.of(args));
+        if (!kubeContext().isEmpty()) { l.add("--kube-context"); l.add(kubeContext()); }
         return l;
     }
 }

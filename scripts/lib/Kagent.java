@@ -41,20 +41,6 @@ final class Kagent {
         return cfg.release() + "-kagent-llm";
     }
 
-    static List<String> helm(Config cfg, String context, String... args) {
-        List<String> l = new ArrayList<>(List.of("helm"));
-        l.addAll(List.of(args));
-        if (!context.isEmpty()) { l.add("--kube-context"); l.add(context); }
-        return l;
-    }
-
-    static List<String> kubectl(String context, String... args) {
-        List<String> l = new ArrayList<>(List.of("kubectl"));
-        if (!context.isEmpty()) { l.add("--context"); l.add(context); }
-        l.addAll(List.of(args));
-        return l;
-    }
-
     static String secretJson(String name, String namespace, String key, String value) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("name", name);
@@ -70,7 +56,7 @@ final class Kagent {
     }
 
     /** The whole plan, in order; the key is read here from the environment and goes only to stdin. */
-    static List<Step> setupPlan(Config cfg, String context, AiTools.Provider p, String model, Function<String, String> env) {
+    static List<Step> setupPlan(Config cfg, AiTools.Provider p, String model, Function<String, String> env) {
         if (p.kagentProvider() == null)
             throw new Failure(Exit.USAGE, "aiOps.provider " + p.id() + ": kagent " + AiTools.KAGENT_VERSION + " has no such provider",
                     "use openai (also for OpenAI-compatible servers), gemini, azopenai or ollama");
@@ -80,7 +66,7 @@ final class Kagent {
                     "export it in this shell; it goes into a Secret, never on a command line");
         String v = AiTools.KAGENT_VERSION;
         List<Step> steps = new ArrayList<>();
-        steps.add(new Step("kagent's CRDs " + v, helm(cfg, context, "upgrade", "--install", "kagent-crds", OCI + "kagent-crds",
+        steps.add(new Step("kagent's CRDs " + v, cfg.helm("upgrade", "--install", "kagent-crds", OCI + "kagent-crds",
                 "--version", v, "-n", NAMESPACE, "--create-namespace", "--wait"), null));
         boolean keyed = p.kagentSecretKey() != null;
         // The Secret names kagent's chart refers to (providers.<p>.apiKeySecretRef in helm/kagent/values.yaml).
@@ -89,17 +75,17 @@ final class Kagent {
             default -> "kagent-" + p.id();
         };
         if (keyed)
-            steps.add(new Step("the " + p.keyVar() + " Secret for kagent", kubectl(context, "-n", NAMESPACE, "apply", "-f", "-"),
+            steps.add(new Step("the " + p.keyVar() + " Secret for kagent", cfg.kubectl("-n", NAMESPACE, "apply", "-f", "-"),
                     secretJson(kagentSecret, NAMESPACE, p.kagentSecretKey(), env.apply(p.keyVar()))));
-        List<String> install = helm(cfg, context, "upgrade", "--install", "kagent", OCI + "kagent", "--version", v,
+        List<String> install = cfg.helm("upgrade", "--install", "kagent", OCI + "kagent", "--version", v,
                 "-n", NAMESPACE, "--set", "providers.default=" + p.kagentValuesKey(), "--wait");
         if (!model.isEmpty()) { install.add("--set"); install.add("providers." + p.kagentValuesKey() + ".model=" + model); }
         if (p.id().equals("ollama")) { install.add("--set"); install.add("providers.ollama.config.host=" + env.apply("OLLAMA_HOST")); }
         steps.add(new Step("kagent's controller " + v, install, null));
         if (keyed)
-            steps.add(new Step("the key Secret for the Taskora agent", kubectl(context, "-n", cfg.namespace(), "apply", "-f", "-"),
+            steps.add(new Step("the key Secret for the Taskora agent", cfg.kubectl("-n", cfg.namespace(), "apply", "-f", "-"),
                     secretJson(secretName(cfg), cfg.namespace(), "llm-api-key", env.apply(p.keyVar()))));
-        List<String> up = helm(cfg, context, "upgrade", "--install", cfg.release(), cfg.path("chart.path").toString(),
+        List<String> up = cfg.helm("upgrade", "--install", cfg.release(), cfg.path("chart.path").toString(),
                 "-n", cfg.namespace(), "--reuse-values", "--set", "kagent.enabled=true",
                 "--set", "kagent.modelConfig.provider=" + p.kagentProvider(), "--wait", "--timeout", cfg.str("chart.timeout"));
         if (keyed) { up.add("--set"); up.add("kagent.modelConfig.apiKeySecret=" + secretName(cfg)); }
@@ -111,8 +97,8 @@ final class Kagent {
     }
 
     /** kagent-setup upgrades the release: it must exist (checked before anything is shown or run). */
-    static void requireRelease(Config cfg, String context) {
-        Cmd.Result st = Cmd.query(helm(cfg, context, "status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
+    static void requireRelease(Config cfg) {
+        Cmd.Result st = Cmd.query(cfg.helm("status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
         if (!st.ok())
             throw new Failure(Exit.CHECK_FAILED, "release " + cfg.release() + " not found in namespace " + cfg.namespace()
                     + " (" + abbreviate(st.tail()) + ")", "deploy it first: ./jbang deploy@taskora");
@@ -182,8 +168,8 @@ final class Kagent {
     static final Pattern FORWARDING = Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+)");
 
     /** The release's Agent, by labels (instance + component kagent). */
-    static String agentName(Config cfg, String context) {
-        Cmd.Result r = Cmd.query(kubectl(context, "get", "agents.kagent.dev", "-n", cfg.namespace(),
+    static String agentName(Config cfg) {
+        Cmd.Result r = Cmd.query(cfg.kubectl("get", "agents.kagent.dev", "-n", cfg.namespace(),
                 "-l", "app.kubernetes.io/instance=" + cfg.release() + ",app.kubernetes.io/component=kagent", "-o", "json"));
         if (!r.ok())
             throw new Failure(Exit.CHECK_FAILED, "kagent's Agent API is not there (" + abbreviate(r.tail()) + ")",
@@ -197,11 +183,10 @@ final class Kagent {
 
     /** Runs one request through the release's kagent Agent; returns ai-ops's exit code or throws. */
     static int invoke(Config cfg, String request, int notConfirmed, java.util.function.BiConsumer<String, Object> report) {
-        String context = KubectlAi.context(cfg);
-        String agent = agentName(cfg, context);
+        String agent = agentName(cfg);
         CompletableFuture<Integer> local = new CompletableFuture<>();
         StringBuilder seen = new StringBuilder();
-        StartedProcess pf = Cmd.background(kubectl(context, "-n", NAMESPACE, "port-forward", "--address", "127.0.0.1",
+        StartedProcess pf = Cmd.background(cfg.kubectl("-n", NAMESPACE, "port-forward", "--address", "127.0.0.1",
                 "svc/kagent-controller", ":8083"), line -> {
                     seen.append(line).append('\n');
                     Matcher m = FORWARDING.matcher(line);

@@ -118,7 +118,6 @@ final class KubectlAi {
     /** kubectl-ai's custom tools for this release: a YAML list of {name, description, command, command_desc, is_interactive}. */
     static String toolsYaml(Config cfg, String context) {
         String ns = cfg.namespace(), rel = cfg.release();
-        String helmCtx = context.isEmpty() ? "" : " --kube-context " + context;
         Path root = repoRoot(cfg);
         String smoke = Cmd.show(List.of(root.resolve("jbang").toString(), root.resolve("scripts/Smoke.java").toString(),
                 "--config", cfg.file.toAbsolutePath().toString(), "--namespace", ns, "--release", rel))
@@ -126,10 +125,10 @@ final class KubectlAi {
         List<Map<String, Object>> tools = new ArrayList<>();
         tools.add(tool("taskora_release_status", "Shows the Helm release " + rel + " in namespace " + ns
                 + ": its revision, status (deployed, failed, pending-upgrade, ...) and notes.",
-                "helm status " + rel + " -n " + ns + helmCtx));
+                Cmd.show(cfg.helm("status", rel, "-n", ns))));
         tools.add(tool("taskora_release_history", "Lists the revisions of the Helm release " + rel + " in namespace " + ns
                 + " with their status and description (what a rollback could return to).",
-                "helm history " + rel + " -n " + ns + helmCtx + " --max 10"));
+                Cmd.show(cfg.helm("history", rel, "-n", ns)) + " --max 10"));
         tools.add(tool("taskora_smoke", "Runs Taskora's smoke check against the release: pods Ready, Services with endpoints, "
                 + "backend health, then a real sign-up, log-in, task and chat through the frontend. Read-only apart from a test user.",
                 smoke));
