@@ -2,7 +2,7 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java lib/Intents.java lib/Diagnosis.java
-//SOURCES lib/AiTools.java lib/AiEngines.java lib/KubectlAi.java lib/Kagent.java lib/DockerfileReview.java
+//SOURCES lib/AiTools.java lib/AiEngines.java lib/KubectlAi.java lib/Kagent.java lib/DockerfileReview.java lib/Reach.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Day-two operations on the release in plain language (status, errors, diagnose, scale, restart, rollback), answered offline by a built-in engine; changes only when confirmed.
 
@@ -275,7 +275,7 @@ public class AiOps implements Callable<Integer> {
                 case "events" -> List.of(get, events);
                 case "usage" -> List.of(metricsCommand(), kubectl("get", "pods", "-l", sel(), "-o", "json"));
                 case "history" -> List.of(helm("history", rel(), "-o", "json"));
-                case "url" -> List.of(kubectl("get", "services,ingresses", "-l", sel(), "-o", "json"));
+                case "url" -> List.of(Reach.query(cfg));
                 default -> List.of();
             };
         }
@@ -642,39 +642,13 @@ public class AiOps implements Callable<Integer> {
             return Exit.OK;
         }
 
+        /** How to reach the app: the same answer as deploy's last line (scripts/lib/Reach.java), from one query. */
         int url() {
-            Cmd.Result r = Cmd.check(read(kubectl("get", "services,ingresses", "-l", sel(), "-o", "json")), "kubectl get services,ingresses", null);
-            List<String> urls = new ArrayList<>();
-            String forward = null;
-            for (Object o : Json.items(Json.parse(r.out(), "kubectl get services,ingresses"), "items")) {
-                if ("Ingress".equals(Json.text(o, "kind"))) {
-                    String host = Json.text(o, "spec", "rules", 0, "host");
-                    boolean tls = !Json.items(o, "spec", "tls").isEmpty();
-                    if (!host.isEmpty()) urls.add((tls ? "https://" : "http://") + host + "/");
-                } else if ("frontend".equals(Diagnosis.component(o))) {
-                    Object port = Json.at(o, "spec", "ports", 0, "port");
-                    Object nodePort = Json.at(o, "spec", "ports", 0, "nodePort");
-                    String name = Json.text(o, "metadata", "name");
-                    forward = String.join(" ", kubectl("port-forward", "svc/" + name, "3000:" + port)) + "   then http://127.0.0.1:3000/";
-                    if (nodePort != null) {
-                        String host = null;
-                        if (cfg.minikube()) {
-                            Cmd.Result ip = Cmd.query(List.of("minikube", "-p", cfg.profile(), "ip"), Duration.ofSeconds(20));
-                            if (ip.ok()) host = ip.out().strip();
-                        } else {
-                            Cmd.Result nodes = read(cfg.kubectl("get", "nodes", "-o", "json"));
-                            if (nodes.ok()) for (Object a : Json.items(Json.parse(nodes.out(), "kubectl get nodes"), "items", 0, "status", "addresses"))
-                                if ("InternalIP".equals(Json.text(a, "type")) && host == null) host = Json.text(a, "address");
-                        }
-                        if (host != null) urls.add("http://" + host + ":" + nodePort + "/");
-                    }
-                }
-            }
-            report.put("result", Map.of("urls", urls, "portForward", forward == null ? "" : forward));
-            if (urls.isEmpty() && forward == null)
-                throw new Failure(Exit.CHECK_FAILED, "no frontend Service labelled " + sel("frontend") + " in namespace " + ns(), "is the release deployed? ai-ops status");
-            for (String u : urls) Console.info(Console.bold("open: ") + u);
-            if (forward != null) Console.info((urls.isEmpty() ? Console.bold("open: ") : "or: ") + forward);
+            Cmd.Result r = Cmd.check(read(Reach.query(cfg)), "kubectl get services,ingresses", null);
+            Reach.Way way = Reach.way(Reach.Where.of(cfg), Reach.Objects.of(Json.parse(r.out(), "kubectl get services,ingresses")), Reach.minikubeIp(cfg));
+            report.put("result", Map.of("urls", way.url().isEmpty() ? List.of() : List.of(way.url()), "how", way.how(), "portForward", way.portForward()));
+            Console.info(Console.bold("open: ") + way.how());
+            if (!way.how().equals(way.portForward())) Console.info("or: " + way.portForward());
             return Exit.OK;
         }
 

@@ -3,7 +3,7 @@
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES Preflight.java MinikubeProfile.java BuildImages.java Smoke.java
 //SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java lib/Diagnosis.java
-//SOURCES lib/Digest.java
+//SOURCES lib/Digest.java lib/Reach.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Deploys Taskora: preflight, checks, Minikube profile, images, helm upgrade --install (atomic), rollout, smoke; prints the URL. --uninstall removes it.
 
@@ -12,7 +12,7 @@
 // checks it). The step scripts keep their own logic so each stays a readable, runnable tool; what
 // several scripts share (configuration, commands, console, JSON, digests) lives in scripts/lib.
 // Entry points (for ai-ops): release(cfg, images, existingSecret, helmMajor): the helm command line
-// and digest; helmStatus(cfg); appUrl(cfg). Types: Release.
+// and digest; helmStatus(cfg). Types: Release. How to reach the app is scripts/lib/Reach.java's.
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -474,46 +474,12 @@ public class Deploy implements Callable<Integer> {
         return out;
     }
 
-    /** The release's Ingress URL (https when its TLS covers the host), with where the host must resolve; null without one. */
-    static String ingressAppUrl(Config cfg) {
-        Cmd.Result ing = Cmd.query(cfg.kubectl("get", "ingress", "-n", cfg.namespace(), "-l",
-                "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
-        List<?> ingresses = ing.ok() ? Json.items(Json.parse(ing.out(), "kubectl get ingress"), "items") : List.of();
-        if (ingresses.isEmpty() || Json.text(ingresses.get(0), "spec", "rules", 0, "host").isEmpty()) return null;
-        String host = Json.text(ingresses.get(0), "spec", "rules", 0, "host");
-        String addr = Json.text(ingresses.get(0), "status", "loadBalancer", "ingress", 0, "ip");
-        return Smoke.ingressUrl(ingresses.get(0)) + "/" + (addr.isEmpty() ? "  (through the Ingress; " + host + " must resolve to the ingress controller)"
-                : "  (through the Ingress at " + addr + "; " + host + " must resolve to it, e.g. in /etc/hosts)");
-    }
-
-    /**
-     * How to reach the app, on every OS Minikube's docker driver runs on. On Linux the node's IP is
-     * routable, so a NodePort answers at `minikube ip`; on macOS and Windows it is not, and
-     * `minikube service --url` (which keeps a tunnel open while it runs) is the way. Without a
-     * NodePort: the Ingress host (with `minikube tunnel`) or a `kubectl port-forward` line.
-     */
-    @EntryPoint
+    /** How to reach the app (scripts/lib/Reach.java: one query, the same answer as `ai-ops url`); never throws. */
     static String appUrl(Config cfg) {
         try {
-            String[] svc = Smoke.service(cfg, "frontend");
-            Cmd.Result r = Cmd.query(cfg.kubectl("get", "service", svc[0], "-n", cfg.namespace(), "-o", "json"));
-            Object nodePort = !r.ok() ? null : Json.at(Json.parse(r.out(), "kubectl get service"), "spec", "ports", 0, "nodePort");
-            String forward = "kubectl " + (cfg.kubeContext().isEmpty() ? "" : "--context " + cfg.kubeContext() + " ") + "-n " + cfg.namespace()
-                    + " port-forward svc/" + svc[0] + " 3000:" + svc[1] + "  then http://127.0.0.1:3000/";
-            if (!cfg.minikube()) {
-                String viaIngress = ingressAppUrl(cfg);
-                return viaIngress != null ? viaIngress : forward;
-            }
-            String service = "minikube -p " + cfg.profile() + " service " + svc[0] + " -n " + cfg.namespace() + " --url";
-            if (nodePort == null) return forward;
-            boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
-            if (linux) {
-                Cmd.Result ip = Cmd.query("minikube", "-p", cfg.profile(), "ip");
-                if (ip.ok()) return "http://" + ip.out().strip() + ":" + nodePort + "/  (from another OS or host: " + service + ")";
-            }
-            return "run `" + service + "` and open the URL it prints (it keeps a tunnel open while it runs)";
+            return Reach.way(cfg).how();
         } catch (Failure f) {
-            return "(frontend Service not found: " + f.getMessage() + ")";
+            return "(no way to the app found: " + f.getMessage() + ")";
         }
     }
 

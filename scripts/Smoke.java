@@ -1,16 +1,16 @@
 ///usr/bin/env bash -c 'l="${0%/*}/../jbang"; [ -x "$l" ] || l=jbang; exec "$l" "$0" "$@"' "$0" "$@" ; exit $?
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
-//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java lib/Diagnosis.java
+//SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java lib/Diagnosis.java lib/Reach.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Smoke-tests a deployed Taskora: pods Ready, Services with endpoints, backend health, and a real user journey through the frontend.
 
 // Entry points (@EntryPoint; deploy and ai-ops call only these):
 //   run(cfg, baseUrl)           every check, printed one line each: List<Result>
-//   service(cfg, component)     a component's Service, found by its labels: {name, port}
 //   checkUrl(option, url)       a base URL as the user gave it, refused in one line when it is not one
-//   ingressUrl(ingress)         an Ingress's base URL: https when its TLS covers the host, else http
 // Types: Result (one check).
+// The Services and the Ingress it connects through are found by scripts/lib/Reach.java, as deploy
+// and ai-ops find them.
 
 import java.net.CookieManager;
 import java.net.URI;
@@ -203,38 +203,12 @@ public class Smoke implements Callable<Integer> {
         return n + "/" + n + " with endpoints";
     }
 
-    /** The Service of a component, found by labels: its name and first port. */
-    @EntryPoint
-    static String[] service(Config cfg, String component) {
-        Cmd.Result r = Cmd.check(Cmd.query(cfg.kubectl("get", "services", "-n", cfg.namespace(), "-l",
-                "app.kubernetes.io/instance=" + cfg.release() + ",app.kubernetes.io/component=" + component, "-o", "json")),
-                "kubectl get services", null);
-        List<?> items = Json.items(Json.parse(r.out(), "kubectl get services"), "items");
-        if (items.isEmpty())
-            throw new Failure(Exit.CHECK_FAILED, "no Service labelled app.kubernetes.io/component=" + component + " in release " + cfg.release());
-        Object port = Json.at(items.get(0), "spec", "ports", 0, "port");
-        return new String[] {Json.text(items.get(0), "metadata", "name"), port == null ? "" : String.valueOf(port)};
-    }
-
+    /** smoke.via ingress: the base URL of the release's Ingress (scripts/lib/Reach.java). */
     static String ingressUrl(Config cfg) {
-        Cmd.Result r = Cmd.check(Cmd.query(cfg.kubectl("get", "ingress", "-n", cfg.namespace(), "-l",
-                "app.kubernetes.io/instance=" + cfg.release(), "-o", "json")), "kubectl get ingress", null);
-        List<?> items = Json.items(Json.parse(r.out(), "kubectl get ingress"), "items");
-        if (items.isEmpty()) throw new Failure(Exit.CHECK_FAILED, "smoke.via is ingress but the release has no Ingress",
+        Object ingress = Reach.fetch(cfg).ingress();
+        if (ingress == null) throw new Failure(Exit.CHECK_FAILED, "smoke.via is ingress but the release has no Ingress with a host",
                 "enable it in the values file (ingress.enabled) or use --via port-forward");
-        return ingressUrl(items.get(0));
-    }
-
-    /** An Ingress's base URL: https when one of its TLS entries covers the host (or names no hosts), else http. */
-    @EntryPoint
-    static String ingressUrl(Object ingress) {
-        String host = Json.text(ingress, "spec", "rules", 0, "host");
-        if (host.isEmpty()) throw new Failure(Exit.CHECK_FAILED, "the Ingress has no host rule");
-        boolean tls = Json.items(ingress, "spec", "tls").stream().anyMatch(t -> {
-            List<?> hosts = Json.items(t, "hosts");
-            return hosts.isEmpty() || hosts.contains(host);
-        });
-        return (tls ? "https://" : "http://") + host;
+        return Reach.ingressUrl(ingress);
     }
 
     /** kubectl port-forward on 127.0.0.1 to a component's Service; a free local port is picked. */
@@ -244,7 +218,7 @@ public class Smoke implements Callable<Integer> {
         static final Pattern FORWARDING = Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+)");
 
         static PortForward start(Config cfg, String component, int fallbackPort) {
-            String[] svc = service(cfg, component);
+            String[] svc = Reach.service(cfg, component);
             String port = svc[1].isEmpty() ? String.valueOf(fallbackPort) : svc[1];
             CompletableFuture<Integer> local = new CompletableFuture<>();
             StringBuilder seen = new StringBuilder();

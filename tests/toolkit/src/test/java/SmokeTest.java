@@ -48,18 +48,6 @@ class SmokeTest {
         assertEquals("2/2 with endpoints", Smoke.servicesHaveEndpoints(svcs, ok));
     }
 
-    @Test
-    void ingressUrlIsHttpsWhenATlsEntryCoversTheHost() {
-        assertEquals("https://taskora.local", Smoke.ingressUrl(Json.parse("{\"spec\":{\"tls\":[{\"hosts\":[\"taskora.local\"]}],"
-                + "\"rules\":[{\"host\":\"taskora.local\"}]}}", "test")));
-        assertEquals("https://taskora.local", Smoke.ingressUrl(Json.parse("{\"spec\":{\"tls\":[{}],\"rules\":[{\"host\":\"taskora.local\"}]}}", "test")),
-                "a TLS entry without hosts covers every host");
-        assertEquals("http://taskora.local", Smoke.ingressUrl(Json.parse("{\"spec\":{\"tls\":[{\"hosts\":[\"other.local\"]}],"
-                + "\"rules\":[{\"host\":\"taskora.local\"}]}}", "test")));
-        assertEquals("http://taskora.local", Smoke.ingressUrl(Json.parse("{\"spec\":{\"rules\":[{\"host\":\"taskora.local\"}]}}", "test")));
-        assertThrows(Failure.class, () -> Smoke.ingressUrl(Json.parse("{\"spec\":{\"rules\":[{}]}}", "test")));
-    }
-
     /** The journey against a frontend that forgets the session cookie: the login checks fail, by name. */
     @Test
     void journeyReportsEachFailedStep() throws Exception {
