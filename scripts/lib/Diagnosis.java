@@ -18,8 +18,8 @@ final class Diagnosis {
 
     /** One problem: what (kind/name, and the workload or Job it belongs to), the cause, the fix. */
     record Finding(String kind, String name, String parent, String component, String code, String text, String fix) {
-        /** A failure that waiting will not cure (deploy may stop waiting for it): not a probe, not "not Ready yet". */
-        boolean definite() { return DEFINITE.contains(code); }
+        /** A failure that waiting will not cure once it has lasted as DEFINITE says (deploy may stop waiting for it): not a probe, not "not Ready yet". */
+        boolean definite() { return DEFINITE.containsKey(code); }
 
         Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -63,7 +63,31 @@ final class Diagnosis {
     static final String IMAGE_PULL = "ImagePull", CRASH_LOOP = "CrashLoop", OOM_KILLED = "OOMKilled", CONFIG = "ContainerConfig",
             PROBE = "ProbeFailing", UNSCHEDULABLE = "Unschedulable", PVC_UNBOUND = "PVCUnbound", INIT = "InitContainer",
             JOB_FAILED = "JobFailed", NOT_READY = "NotReady";
-    static final java.util.Set<String> DEFINITE = java.util.Set.of(IMAGE_PULL, CRASH_LOOP, OOM_KILLED, CONFIG, UNSCHEDULABLE, PVC_UNBOUND, JOB_FAILED);
+
+    /** How long a cause must last, and how often its container must have restarted, before it is definite. */
+    record Definite(Duration lasting, int restarts) {}
+
+    /**
+     * The one table of deploy's fail-fast watch: which causes are definite, and when. A cause that
+     * no wait cures counts at once; one that the cluster may still cure by itself counts only after
+     * it has lasted its grace. A code not in the table never stops deploy (a failing probe, an init
+     * container still running, a pod not Ready yet: helm's own --timeout judges those).
+     */
+    static final Map<String, Definite> DEFINITE = Map.of(
+            // the image is not on the node and cannot be pulled (not found, no registry, never-pull): a retry finds the same
+            IMAGE_PULL, new Definite(Duration.ZERO, 0),
+            // the container needs more memory than its limit: every restart ends the same way
+            OOM_KILLED, new Definite(Duration.ZERO, 0),
+            // a Secret, key or ConfigMap that does not exist (helm creates the release's own before its pods)
+            CONFIG, new Definite(Duration.ZERO, 0),
+            // the hook Job (migrations) gave up after its backoffLimit
+            JOB_FAILED, new Definite(Duration.ZERO, 0),
+            // a pod may crash a time or two while the database it needs starts
+            CRASH_LOOP, new Definite(Duration.ZERO, 3),
+            // a cluster autoscaler adds a node, a terminating pod frees its room, a PV provisioner catches up
+            UNSCHEDULABLE, new Definite(Duration.ofSeconds(90), 0),
+            // WaitForFirstConsumer binds the claim once its pod is scheduled, then the provisioner makes the volume
+            PVC_UNBOUND, new Definite(Duration.ofSeconds(90), 0));
 
     /** Makes a finding about one object, given its cause code, text and fix. */
     interface Make {
@@ -438,19 +462,17 @@ final class Diagnosis {
     /** What a watched command returned, and the findings that made the watch stop it (empty when none did). */
     record Watched(Cmd.Result result, List<Finding> stoppedBy) {}
 
-    /** Restarts before a crash loop counts as definite while deploy waits (a pod may crash once while its database starts). */
-    static final int CRASH_LOOP_RESTARTS = 3;
-
     /**
      * Runs `body` (helm upgrade --wait) while watching the release every few seconds. On a definite
-     * failure of a pod or Job created after the start (an image that cannot be pulled, a crash loop
-     * past CRASH_LOOP_RESTARTS restarts, OOMKilled, a missing Secret or key, unschedulable, a failed
-     * hook Job), it prints the diagnosis and stops helm with SIGTERM: an atomic helm then rolls the
+     * failure (DEFINITE, judged by a Watch) of a pod, Job or claim created after the start (an image
+     * that cannot be pulled, a crash loop past 3 restarts, OOMKilled, a missing Secret or key,
+     * unschedulable or a claim unbound for 90 s, a failed hook Job), it prints the diagnosis and
+     * stops helm with SIGTERM: an atomic helm then rolls the
      * release back at once instead of after its whole --timeout. Never throws for a failed look.
      */
     static Watched watch(Config cfg, java.util.function.Supplier<Cmd.Result> body, Duration every) {
         if (Cmd.dryRun) return new Watched(body.get(), List.of());
-        String start = java.time.Instant.now().minusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        Watch look = new Watch(java.time.Instant.now().minusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         java.util.concurrent.CompletableFuture<Cmd.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(body);
         List<Finding> stoppedBy = List.of();
         while (true) {
@@ -466,7 +488,7 @@ final class Diagnosis {
             }
             if (!stoppedBy.isEmpty()) continue; // signalled; helm is rolling back
             try {
-                List<Finding> f = definiteSince(collect(cfg), start, kubectlLogs(cfg));
+                List<Finding> f = look.definite(collect(cfg), kubectlLogs(cfg), java.time.Instant.now());
                 if (f.isEmpty()) continue;
                 stoppedBy = f;
                 Console.heading("the new revision cannot become ready; stopping helm (it rolls back)");
@@ -478,43 +500,80 @@ final class Diagnosis {
         }
     }
 
-    /** Definite findings about pods and Jobs created at or after `start` (RFC 3339, UTC). */
-    static List<Finding> definiteSince(Snapshot s, String start, Logs logs) {
-        java.util.function.Predicate<Object> fresh = o -> Json.text(o, "metadata", "creationTimestamp").compareTo(start) >= 0;
-        List<?> pods = s.pods().stream().filter(fresh).toList();
-        Snapshot recent = new Snapshot(pods, s.jobs().stream().filter(fresh).toList(), s.pvcs().stream().filter(fresh).toList(), s.workloads(), s.events());
-        List<Finding> out = new ArrayList<>();
-        for (Finding f : analyze(recent, logs)) {
-            if (!f.definite()) continue;
-            // A claim waits for its pod to be scheduled (WaitForFirstConsumer) and then for the
-            // provisioner: Pending for a few seconds is normal. Only a claim still unbound after
-            // PVC_GRACE is a failure that waiting will not cure.
-            if (f.code().equals(PVC_UNBOUND) && !olderThan(recent, f, PVC_GRACE)) continue;
-            if (f.code().equals(CRASH_LOOP)) {
-                long restarts = 0;
-                for (Object p : pods)
-                    if (f.name().equals(Json.text(p, "metadata", "name")))
-                        for (Object st : Json.items(p, "status", "containerStatuses")) restarts = Math.max(restarts, Json.number(st, "restartCount"));
-                if (restarts < CRASH_LOOP_RESTARTS) continue;
+    /**
+     * Deploy's fail-fast decision, one look at the release after another: it remembers since when
+     * each failure has been seen, so a cause with a grace (DEFINITE) counts only once it has lasted
+     * that long, and one that clears in time is forgotten. Only pods, Jobs and claims created at or
+     * after `start` (RFC 3339, UTC: when helm started) count.
+     */
+    static final class Watch {
+        final String start;
+        final Map<String, java.time.Instant> firstSeen = new java.util.HashMap<>();
+
+        Watch(String start) { this.start = start; }
+
+        /** The definite findings of this look, taken at `now`. */
+        List<Finding> definite(Snapshot s, Logs logs, java.time.Instant now) {
+            java.util.function.Predicate<Object> fresh = o -> Json.text(o, "metadata", "creationTimestamp").compareTo(start) >= 0;
+            Snapshot recent = new Snapshot(s.pods().stream().filter(fresh).toList(), s.jobs().stream().filter(fresh).toList(),
+                    s.pvcs().stream().filter(fresh).toList(), s.workloads(), s.events());
+            List<Finding> out = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (Finding f : analyze(recent, logs)) {
+                Definite rule = DEFINITE.get(f.code());
+                if (rule == null) continue;
+                String key = f.kind() + "/" + f.name() + "/" + f.code();
+                seen.add(key);
+                java.time.Instant first = firstSeen.computeIfAbsent(key, k -> now);
+                java.time.Instant shown = startedAt(recent, f); // what the object itself says, when it says it
+                if (shown != null && shown.isBefore(first)) first = shown;
+                if (Duration.between(first, now).compareTo(rule.lasting()) < 0) continue;
+                if (rule.restarts() > 0 && restarts(recent, f) < rule.restarts()) continue;
+                out.add(f);
             }
-            out.add(f);
+            firstSeen.keySet().retainAll(seen); // cleared: a later return starts its grace anew
+            return out;
         }
-        return out;
     }
 
-    /** How long a new PersistentVolumeClaim may stay unbound before the watch counts it as a failure. */
-    static final Duration PVC_GRACE = Duration.ofSeconds(90);
+    /** Definite findings of a single look, now (the first look of a Watch from `start`). */
+    static List<Finding> definiteSince(Snapshot s, String start, Logs logs) {
+        return new Watch(start).definite(s, logs, java.time.Instant.now());
+    }
 
-    /** True when the object the finding names (a Pod or a PersistentVolumeClaim) was created more than `age` ago. */
-    static boolean olderThan(Snapshot s, Finding f, Duration age) {
-        List<?> objects = f.kind().equals("PersistentVolumeClaim") ? s.pvcs() : s.pods();
+    /**
+     * Since when the object the finding names has shown its cause, by its own timestamps: a pod that
+     * cannot be scheduled, since its PodScheduled condition turned False; otherwise since the object
+     * (Pod, Job, PersistentVolumeClaim) was created. Null when it does not say.
+     */
+    static java.time.Instant startedAt(Snapshot s, Finding f) {
+        List<?> objects = switch (f.kind()) {
+            case "PersistentVolumeClaim" -> s.pvcs();
+            case "Job" -> s.jobs();
+            default -> s.pods();
+        };
         for (Object o : objects) {
             if (!f.name().equals(Json.text(o, "metadata", "name"))) continue;
-            String created = Json.text(o, "metadata", "creationTimestamp");
-            if (created.isEmpty()) return false;
-            return java.time.Instant.parse(created).plus(age).isBefore(java.time.Instant.now());
+            String t = Json.text(o, "metadata", "creationTimestamp");
+            for (Object c : Json.items(o, "status", "conditions"))
+                if ("PodScheduled".equals(Json.text(c, "type")) && "False".equals(Json.text(c, "status")) && !Json.text(c, "lastTransitionTime").isEmpty())
+                    t = Json.text(c, "lastTransitionTime");
+            try {
+                return t.isEmpty() ? null : java.time.Instant.parse(t);
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
         }
-        return false;
+        return null;
+    }
+
+    /** The most restarts of any container of the pod the finding names. */
+    static long restarts(Snapshot s, Finding f) {
+        long n = 0;
+        for (Object p : s.pods())
+            if (f.name().equals(Json.text(p, "metadata", "name")))
+                for (Object st : Json.items(p, "status", "containerStatuses")) n = Math.max(n, Json.number(st, "restartCount"));
+        return n;
     }
 
     /** SIGTERM to this process's helm upgrade children (helm --atomic rolls back on it). */

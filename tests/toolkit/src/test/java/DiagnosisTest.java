@@ -111,7 +111,7 @@ class DiagnosisTest {
         assertTrue(since.contains("image-pull") && since.contains("oom") && since.contains("migrations") && !since.contains("readiness"), since.toString());
     }
 
-    /** A claim is Pending while its pod is scheduled and the provisioner works: the watch waits PVC_GRACE before it counts. */
+    /** A claim is Pending while its pod is scheduled and the provisioner works: the watch waits its grace (DEFINITE) before it counts. */
     @Test
     void aNewUnboundClaimIsNotYetAFailureAnOldOneIs() {
         java.util.function.Function<java.time.Instant, Diagnosis.Snapshot> claimCreated = t -> new Diagnosis.Snapshot(List.of(), List.of(),
@@ -123,6 +123,77 @@ class DiagnosisTest {
                 "a claim created just now is still being provisioned");
         assertEquals(List.of("PVCUnbound"), Diagnosis.definiteSince(claimCreated.apply(now.minusSeconds(600)), "2000-01-01T00:00:00Z", RECORDED)
                 .stream().map(Diagnosis.Finding::code).toList(), "a claim unbound for 10 minutes is a failure");
+    }
+
+    /** A pod of the new revision that the scheduler cannot place, from `now`, with a PodScheduled=False condition since `since`. */
+    static Object unschedulablePod(java.time.Instant created, java.time.Instant since) {
+        return Map.of("kind", "Pod", "metadata", Map.of("name", "taskora-backend-7d9f-x2", "namespace", "taskora", "creationTimestamp", created.toString(),
+                        "labels", Map.of("app.kubernetes.io/component", "backend")),
+                "spec", Map.of("containers", List.of(Map.of("name", "backend", "resources", Map.of("requests", Map.of("cpu", "4"))))),
+                "status", Map.of("phase", "Pending", "conditions", List.of(Map.of("type", "PodScheduled", "status", "False", "reason", "Unschedulable",
+                        "lastTransitionTime", since.toString(), "message", "0/1 nodes are available: 1 Insufficient cpu."))));
+    }
+
+    static Object scheduledPod(java.time.Instant created) {
+        return Map.of("kind", "Pod", "metadata", Map.of("name", "taskora-backend-7d9f-x2", "namespace", "taskora", "creationTimestamp", created.toString(),
+                        "labels", Map.of("app.kubernetes.io/component", "backend")),
+                "status", Map.of("phase", "Running", "conditions", List.of(Map.of("type", "PodScheduled", "status", "True"), Map.of("type", "Ready", "status", "True"))));
+    }
+
+    static Diagnosis.Snapshot pods(Object... pods) {
+        return new Diagnosis.Snapshot(List.of(pods), List.of(), List.of(), List.of(), List.of());
+    }
+
+    /** Every cause code with a grace in the table is one the cluster may cure by itself; the rest count at once. */
+    @Test
+    void oneTableSaysHowLongEachCauseMustLast() {
+        assertEquals(java.time.Duration.ZERO, Diagnosis.DEFINITE.get(Diagnosis.IMAGE_PULL).lasting());
+        assertEquals(java.time.Duration.ZERO, Diagnosis.DEFINITE.get(Diagnosis.OOM_KILLED).lasting());
+        assertEquals(3, Diagnosis.DEFINITE.get(Diagnosis.CRASH_LOOP).restarts());
+        assertTrue(Diagnosis.DEFINITE.get(Diagnosis.UNSCHEDULABLE).lasting().getSeconds() > 0);
+        assertTrue(Diagnosis.DEFINITE.get(Diagnosis.PVC_UNBOUND).lasting().getSeconds() > 0);
+        assertFalse(Diagnosis.DEFINITE.containsKey(Diagnosis.PROBE) || Diagnosis.DEFINITE.containsKey(Diagnosis.NOT_READY)
+                || Diagnosis.DEFINITE.containsKey(Diagnosis.INIT), "waiting may cure these: helm's --timeout judges them");
+    }
+
+    /** The autoscaler adds a node 40 s in: the pod is scheduled before the grace ends, so the watch never stops deploy. */
+    @Test
+    void aTransientUnschedulableThatClearsWithinTheGraceDoesNotStopDeploy() {
+        java.time.Instant t0 = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        Diagnosis.Watch w = new Diagnosis.Watch("2026-12-01T09:59:58Z");
+        for (int s = 0; s <= 40; s += 5)
+            assertEquals(List.of(), w.definite(pods(unschedulablePod(t0, t0)), RECORDED, t0.plusSeconds(s)), "at " + s + " s: within the grace");
+        for (int s = 45; s <= 300; s += 5)
+            assertEquals(List.of(), w.definite(pods(scheduledPod(t0)), RECORDED, t0.plusSeconds(s)), "at " + s + " s: scheduled and Ready");
+        assertTrue(w.firstSeen.isEmpty(), "a cleared failure is forgotten: " + w.firstSeen);
+    }
+
+    /** Still unschedulable when the grace ends: definite, with the scheduler's reason, and deploy stops waiting. */
+    @Test
+    void anUnschedulableThatLastsStopsDeploy() {
+        java.time.Instant t0 = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        long grace = Diagnosis.DEFINITE.get(Diagnosis.UNSCHEDULABLE).lasting().getSeconds();
+        Diagnosis.Watch w = new Diagnosis.Watch("2026-12-01T09:59:58Z");
+        long stoppedAt = -1;
+        for (int s = 0; s <= 300 && stoppedAt < 0; s += 5) {
+            List<Diagnosis.Finding> f = w.definite(pods(unschedulablePod(t0, t0)), RECORDED, t0.plusSeconds(s));
+            if (f.isEmpty()) continue;
+            stoppedAt = s;
+            assertEquals(List.of("Unschedulable"), f.stream().map(Diagnosis.Finding::code).toList());
+            assertTrue(f.get(0).text().contains("Pending: no node has enough free CPU") && f.get(0).text().contains("Insufficient cpu"), f.get(0).text());
+        }
+        assertTrue(stoppedAt >= grace && stoppedAt < grace + 5, "stopped at the first look past the " + grace + " s grace: " + stoppedAt);
+        // the watch may start late: a pod whose condition already says it has been unschedulable longer counts at the first look
+        Diagnosis.Watch late = new Diagnosis.Watch("2026-12-01T09:59:58Z");
+        assertEquals(1, late.definite(pods(unschedulablePod(t0, t0)), RECORDED, t0.plusSeconds(grace + 1)).size());
+    }
+
+    /** A zero-grace cause (an image that cannot be pulled) stops deploy at the first look. */
+    @Test
+    void anImageThatCannotBePulledCountsAtTheFirstLook() {
+        Diagnosis.Watch w = new Diagnosis.Watch("2000-01-01T00:00:00Z");
+        List<String> first = w.definite(snapshot, RECORDED, java.time.Instant.now()).stream().map(Diagnosis.Finding::component).toList();
+        assertTrue(first.contains("image-pull") && first.contains("oom"), first.toString());
     }
 
     @Test
