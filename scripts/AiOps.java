@@ -576,11 +576,11 @@ public class AiOps implements Callable<Integer> {
                     String name = Json.text(c, "name");
                     Object cs = null;
                     for (Object x : Json.items(spec, "spec", "containers")) if (name.equals(Json.text(x, "name"))) cs = x;
-                    double cpu = cpuMillis(Json.text(c, "usage", "cpu")), mem = bytes(Json.text(c, "usage", "memory"));
+                    double cpu = cpuMillis(Json.text(c, "usage", "cpu")), mem = Json.quantity(Json.text(c, "usage", "memory"));
                     String cpuReq = Json.text(cs, "resources", "requests", "cpu"), cpuLim = Json.text(cs, "resources", "limits", "cpu");
                     String memReq = Json.text(cs, "resources", "requests", "memory"), memLim = Json.text(cs, "resources", "limits", "memory");
                     rows.add(List.of(pod + "/" + name, String.format(Locale.ROOT, "%.0fm", cpu), dash(cpuReq) + " / " + dash(cpuLim) + pct(cpu, cpuMillis(cpuLim)),
-                            Console.mib((long) mem), dash(memReq) + " / " + dash(memLim) + pct(mem, bytes(memLim))));
+                            Console.mib((long) mem), dash(memReq) + " / " + dash(memLim) + pct(mem, Json.quantity(memLim))));
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("pod", pod);
                     row.put("container", name);
@@ -607,21 +607,7 @@ public class AiOps implements Callable<Integer> {
 
         /** A CPU quantity in millicores: "250m", "1", "12345678n", "1500u". */
         static double cpuMillis(String q) {
-            if (q == null || q.isEmpty()) return 0;
-            if (q.endsWith("n")) return Double.parseDouble(q.substring(0, q.length() - 1)) / 1e6;
-            if (q.endsWith("u")) return Double.parseDouble(q.substring(0, q.length() - 1)) / 1e3;
-            if (q.endsWith("m")) return Double.parseDouble(q.substring(0, q.length() - 1));
-            return Double.parseDouble(q) * 1000;
-        }
-
-        /** A memory quantity in bytes: "128Mi", "1Gi", "123456Ki", "1G", "1000". */
-        static double bytes(String q) {
-            if (q == null || q.isEmpty()) return 0;
-            String[][] units = {{"Ki", "1024"}, {"Mi", "1048576"}, {"Gi", "1073741824"}, {"Ti", "1099511627776"},
-                    {"k", "1000"}, {"K", "1000"}, {"M", "1000000"}, {"G", "1000000000"}, {"T", "1000000000000"}};
-            for (String[] u : units)
-                if (q.endsWith(u[0])) return Double.parseDouble(q.substring(0, q.length() - u[0].length())) * Double.parseDouble(u[1]);
-            return Double.parseDouble(q);
+            return Json.quantity(q) * 1000;
         }
 
         List<?> historyDoc() {

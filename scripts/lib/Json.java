@@ -82,4 +82,18 @@ final class Json {
         Object v = at(o, keys);
         return v == null ? "" : String.valueOf(v);
     }
+
+    /**
+     * A Kubernetes quantity as a number of its base unit: "128Mi" and "1Gi" (bytes), "250m" and
+     * "12345678n" (cores), "5G", "1e3", "1000". "" is 0; anything else is a NumberFormatException.
+     */
+    static double quantity(String q) {
+        if (q == null || q.isBlank()) return 0;
+        String[][] units = {{"Ki", "0x1p10"}, {"Mi", "0x1p20"}, {"Gi", "0x1p30"}, {"Ti", "0x1p40"}, {"Pi", "0x1p50"}, {"Ei", "0x1p60"},
+                {"n", "1e-9"}, {"u", "1e-6"}, {"m", "1e-3"}, {"k", "1e3"}, {"K", "1e3"}, {"M", "1e6"}, {"G", "1e9"}, {"T", "1e12"}, {"P", "1e15"}, {"E", "1e18"}};
+        String s = q.strip();
+        for (String[] u : units)
+            if (s.endsWith(u[0])) return Double.parseDouble(s.substring(0, s.length() - u[0].length())) * Double.parseDouble(u[1]);
+        return Double.parseDouble(s);
+    }
 }
