@@ -206,7 +206,12 @@ public class Deploy implements Callable<Integer> {
                 "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
         if (!live.ok() || live.out().isBlank()) return ""; // no cluster yet (a profile not started): nothing live to compare with
         List<Object> rendered = new ArrayList<>();
-        for (Object doc : Config.yaml().loadAll(renderedYaml)) if (doc != null) rendered.add(doc);
+        try {
+            for (Object doc : Config.yaml().loadAll(renderedYaml)) if (doc != null) rendered.add(doc);
+        } catch (RuntimeException e) { // helm's own parser is laxer (a duplicate key): helm judges the manifests, as before
+            return "; not compared with the live release (the rendered manifests do not parse: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")";
+        }
         List<String> changes = immutableChanges(rendered, Json.items(Json.parse(live.out(), "kubectl get deployments,statefulsets"), "items"));
         if (changes.isEmpty()) return "; no field that cannot change in place changes";
         throw new Failure(Exit.USAGE, "this upgrade of release " + cfg.release() + " would change what Kubernetes cannot change in place: "
