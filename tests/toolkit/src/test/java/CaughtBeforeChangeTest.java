@@ -143,6 +143,9 @@ class CaughtBeforeChangeTest {
         Toolkit.World w = new Toolkit.World(tmp);
         Toolkit.Run r = run(w, "Deploy", app, Map.of(), "--skip-smoke", "--set", "chart.values.frontend.service.type=NodePort").expect(0);
         String up = r.out().lines().filter(l -> l.startsWith("Taskora is up: ")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        List<String> asked = w.calls("kubectl").stream().filter(c -> c.contains(" get service")).toList();
+        assertEquals(List.of("kubectl --context tiny get services,ingresses -n tiny-ns -l app.kubernetes.io/instance=tiny -o json"), asked,
+                "the way to the app comes from one query (scripts/lib/Reach.java)");
         // This suite runs on Linux, where the node IP of the docker driver is routable.
         assertEquals("Taskora is up: http://192.168.49.2:30080/  (from another OS or host: minikube -p tiny service tiny-frontend -n tiny-ns --url)", up);
         Toolkit.Run ctx = run(w, "Deploy", app, Map.of(), "--skip-smoke", "--context", "kind-test").expect(0);
