@@ -440,9 +440,7 @@ public class Deploy implements Callable<Integer> {
      * its manifest that is missing or has fewer ready replicas than it wants; "" when none.
      */
     static String unreadyWorkloads(Config cfg) {
-        List<String> m = new ArrayList<>(List.of("helm", "get", "manifest", cfg.release(), "-n", cfg.namespace()));
-        if (!cfg.kubeContext().isEmpty()) { m.add("--kube-context"); m.add(cfg.kubeContext()); }
-        Cmd.Result manifest = Cmd.query(m);
+        Cmd.Result manifest = Cmd.query(cfg.helm("get", "manifest", cfg.release(), "-n", cfg.namespace()));
         if (!manifest.ok()) return "its manifest cannot be read (" + manifest.tail() + ")";
         Cmd.Result live = Cmd.query(cfg.kubectl("get", "deployments,statefulsets", "-n", cfg.namespace(), "-l",
                 "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
@@ -490,9 +488,7 @@ public class Deploy implements Callable<Integer> {
             }
             // (not through Cmd: no new process may register for destruction while the JVM shuts down)
             try {
-                List<String> st = new ArrayList<>(cfg.kubeContext().isEmpty() ? List.of() : List.of("--kube-context", cfg.kubeContext()));
-                st.addAll(0, List.of("helm", "status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
-                Process p = new ProcessBuilder(st).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                Process p = new ProcessBuilder(cfg.helm("status", cfg.release(), "-n", cfg.namespace(), "-o", "json")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 Object after = Json.parse(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), "helm status -o json");
                 boolean deployed = "deployed".equals(Json.text(after, "info", "status"));
                 String line = "release " + cfg.release() + " is at revision " + Json.text(after, "version") + ", " + Json.text(after, "info", "status")
