@@ -48,7 +48,7 @@ class InterruptTest {
             assertTrue(deploy.isAlive() && System.nanoTime() < until, "helm upgrade never started:\n" + Toolkit.read(out));
             Thread.sleep(100);
         }
-        Thread.sleep(500);
+        // (at once: helm, like this fake, takes signals from its start)
         String target = signal.equals("INT") ? "-" + deploy.pid() : String.valueOf(deploy.pid());
         Toolkit.exec(List.of("kill", "-" + signal, "--", target), Map.of(), tmp, null, 10).expect(0);
         assertTrue(deploy.waitFor(60, TimeUnit.SECONDS), "deploy did not exit after SIG" + signal + ":\n" + Toolkit.read(out));
