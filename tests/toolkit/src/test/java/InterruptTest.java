@@ -31,10 +31,10 @@ class InterruptTest {
         List<String> base = List.of("--config", app.resolve("taskora.yaml").toString(), "--skip-build", "--skip-smoke");
         w.script("Deploy", base.toArray(String[]::new)).expect(0);
 
-        List<String> argv = new ArrayList<>(List.of("setsid", Toolkit.javaBin(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "Deploy"));
-        argv.addAll(base);
-        argv.addAll(List.of("--set", "chart.values.backend.replicaCount=2"));   // a change, so helm runs
+        List<String> argv = new ArrayList<>(List.of("setsid"));
+        List<String> args = new ArrayList<>(base);
+        args.addAll(List.of("--set", "chart.values.backend.replicaCount=2"));   // a change, so helm runs
+        argv.addAll(Toolkit.World.scriptCommand("Deploy", args.toArray(String[]::new)));
         ProcessBuilder pb = new ProcessBuilder(argv).directory(Toolkit.REPO.toFile());
         pb.environment().putAll(w.env);
         pb.environment().putAll(Map.of("NO_COLOR", "1", "FAKE_HELM_HANG", "backend", "FAKE_HELM_HANG_REASON", "ContainerCreating",

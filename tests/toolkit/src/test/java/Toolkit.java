@@ -134,12 +134,17 @@ final class Toolkit {
         }
 
         Run script(String mainClass, Map<String, String> extraEnv, String... args) {
+            Map<String, String> e = new HashMap<>(env);
+            e.putAll(extraEnv);
+            return exec(scriptCommand(mainClass, args), e, REPO, null, 240);
+        }
+
+        /** The command line that runs one of the scripts' main classes (for a test that starts it itself). */
+        static List<String> scriptCommand(String mainClass, String... args) {
             List<String> argv = new ArrayList<>(List.of(javaBin(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-cp", System.getProperty("java.class.path"), mainClass));
             argv.addAll(List.of(args));
-            Map<String, String> e = new HashMap<>(env);
-            e.putAll(extraEnv);
-            return exec(argv, e, REPO, null, 240);
+            return argv;
         }
 
         /** The recorded calls of one fake, as "tool arg arg ..." lines. */
