@@ -265,6 +265,24 @@ describe("BACKEND_URL at run time", () => {
 describe("resilience", () => {
   const signup = (c, email) => c.call("POST", "/api/auth/signup", { email, password: "s3cret-pass" });
 
+  test("once ready, a frontend stays ready while the backend is gone: the BFF answers 502, the pod stays in its Service", async () => {
+    const own = await startMockBackend();
+    const port = Number(new URL(own.url).port);
+    const fe2 = await startFrontend({ backendUrl: own.url });
+    try {
+      assert.equal((await fetch(`${fe2.url}/api/ready`)).status, 200, "ready once the backend answered");
+      await own.close();
+      const login = await fetch(`${fe2.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "a@example.com", password: "x" }) });
+      assert.equal(login.status, 502, "the backend is really gone");
+      assert.equal((await login.json()).detail, `the backend at http://127.0.0.1:${port} is unreachable`);
+      const ready = await fetch(`${fe2.url}/api/ready`);
+      assert.equal(ready.status, 200);
+      assert.deepEqual(await ready.json(), { status: "ready" });
+    } finally {
+      await fe2.stop();
+    }
+  });
+
   test("a GET whose connection breaks is sent again; a POST is not (the backend may have acted on it)", async () => {
     const c = client();
     assert.equal((await signup(c, "retry@example.com")).status, 201);

@@ -12,10 +12,11 @@ export const USER_COOKIE = "taskora_user";
 const SESSION_MAX_AGE = 60 * 60 * 24; // seconds; the backend's JWT expiry is what really counts
 const BACKEND_TIMEOUT_MS = 30_000;
 // A call that fails before any answer is sent again after these pauses (then 502), when that is
-// safe: always when the connection was refused (the backend never saw the request: a pod that
-// just stopped, a Service without a ready endpoint for a moment), and for any transport error
-// when the call is idempotent (GET, HEAD, PUT). A POST whose connection broke after it was sent
-// is not resent: the backend may have acted on it (a task would be created twice).
+// safe: always when the connection could not be made (refused, or no route to the address: the
+// backend never saw the request: a pod that just stopped, a Service without a ready endpoint for
+// a moment), and for any transport error when the call is idempotent (GET, HEAD, PUT). A POST
+// whose connection broke after it was sent is not resent: the backend may have acted on it (a
+// task would be created twice).
 const RETRY_PAUSES_MS = [100, 300, 900];
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT"]);
 
@@ -54,7 +55,7 @@ export async function callBackend(
       if (signal.aborted || (err instanceof DOMException && err.name === "TimeoutError")) {
         return jsonError(504, `the backend at ${base} did not answer within ${BACKEND_TIMEOUT_MS / 1000} s`);
       }
-      if (attempt >= RETRY_PAUSES_MS.length || !(IDEMPOTENT.has(method) || connectionRefused(err))) {
+      if (attempt >= RETRY_PAUSES_MS.length || !(IDEMPOTENT.has(method) || neverConnected(err))) {
         return jsonError(502, `the backend at ${base} is unreachable`);
       }
       await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSES_MS[attempt]));
@@ -62,12 +63,15 @@ export async function callBackend(
   }
 }
 
-/** fetch's "fetch failed" caused by a refused connection (also inside happy eyeballs' AggregateError). */
-function connectionRefused(err: unknown): boolean {
+// Connect errors: no byte of the request was sent.
+const NOT_CONNECTED = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/** fetch's "fetch failed" caused by a connection that could not be made (also inside happy eyeballs' AggregateError). */
+function neverConnected(err: unknown): boolean {
   const cause = (err as { cause?: { code?: unknown; errors?: { code?: unknown }[] } } | null)?.cause;
   if (!cause) return false;
-  if (cause.code === "ECONNREFUSED") return true;
-  return Array.isArray(cause.errors) && cause.errors.length > 0 && cause.errors.every((e) => e?.code === "ECONNREFUSED");
+  if (NOT_CONNECTED.has(String(cause.code))) return true;
+  return Array.isArray(cause.errors) && cause.errors.length > 0 && cause.errors.every((e) => NOT_CONNECTED.has(String(e?.code)));
 }
 
 /** Reads a backend answer's body as JSON, or wraps its text so the browser always gets JSON. */
