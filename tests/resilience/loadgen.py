@@ -164,6 +164,26 @@ def classify(exc: BaseException) -> str:
     return "connection_error"
 
 
+def answer_summary(headers, body) -> str:
+    """What a failed answer said, and who said it: its detail (the app's error shape) and the
+    headers that name the server, so that a failure can be traced to the frontend, the backend
+    or something else on the way."""
+    detail = body.get("detail") if isinstance(body, dict) else None
+    said = json.dumps(detail)[:160] if detail is not None else ("no JSON body" if body is None else json.dumps(body)[:160])
+    who = [f"{h}: {headers.get(h)}" for h in ("server", "x-powered-by", "x-request-id") if headers is not None and headers.get(h)]
+    return "; ".join([said, *who])
+
+
+def failure_samples(records, per_outcome=5):
+    """The first few failures of each outcome: when, which request, what the answer said."""
+    out: dict[str, list] = {}
+    for r in sorted((r for r in records if r["outcome"] != "ok"), key=lambda r: r["start"]):
+        bucket = out.setdefault(r["outcome"], [])
+        if len(bucket) < per_outcome:
+            bucket.append({"at_s": round(r["start"], 2), "kind": r["kind"], "said": r["why"]})
+    return out
+
+
 def percentile(sorted_vals, q):
     if not sorted_vals:
         return None
@@ -250,31 +270,33 @@ def main(argv=None) -> int:
     def one(i, kind, due):
         u = users[i % len(users)]
         start = time.monotonic()
-        outcome, task_id = "ok", None
+        outcome, task_id, why = "ok", None, None
+        hd, body = None, None
         try:
             if kind == "list":
-                st, _, body = client.request("GET", "/api/tasks?status=all", u)
+                st, hd, body = client.request("GET", "/api/tasks?status=all", u)
             elif kind == "create":
-                st, _, body = client.request("POST", "/api/tasks", u,
+                st, hd, body = client.request("POST", "/api/tasks", u,
                                              {"title": f"load {a.run_id} {i}", "description": "resilience suite"})
                 if st == 201:
                     task_id = body.get("id") if isinstance(body, dict) else None
                     if not isinstance(task_id, int):
                         outcome = "bad_body"
             elif kind == "login":
-                st, hd, _ = client.request("POST", "/api/auth/login", u, {"email": u.email, "password": PASSWORD})
+                st, hd, body = client.request("POST", "/api/auth/login", u, {"email": u.email, "password": PASSWORD})
                 if st == 200:
                     u.take_cookies(hd)
             else:
-                st, _, body = client.request("POST", "/api/chat", u, {"message": CHAT_MESSAGE})
+                st, hd, body = client.request("POST", "/api/chat", u, {"message": CHAT_MESSAGE})
             if st != EXPECTED[kind]:
                 outcome = f"http_{st}"
+                why = answer_summary(hd, body)
         except (OSError, http.client.HTTPException) as exc:
-            outcome = classify(exc)
+            outcome, why = classify(exc), f"{type(exc).__name__}: {exc}"[:200]
         end = time.monotonic()
         with rec_lock:
             records.append({"kind": kind, "outcome": outcome, "start": start - t0, "end": end - t0,
-                            "ms": (end - start) * 1000, "late": start - due})
+                            "ms": (end - start) * 1000, "late": start - due, "why": why})
             if task_id is not None and outcome == "ok":
                 acked.append(task_id)
 
@@ -334,6 +356,7 @@ def main(argv=None) -> int:
         "failure_windows": {"api": failure_windows(recs, api_kinds, a.merge_gap),
                             "create": failure_windows(recs, {"create"}, a.merge_gap),
                             "chat": failure_windows(recs, {"chat"}, a.merge_gap)},
+        "failure_samples": failure_samples(recs),
         "acknowledged_task_ids": ids,
     }
     log(f"done: {result['requests']} requests, {result['failed']} failed, {len(ids)} tasks acknowledged")

@@ -151,6 +151,9 @@ def check(scenario: str, workdir: Path) -> int:
           f"1 replica, backend pod deleted: requests succeeded again after {r} s (promise {RECOVERY_PROMISE_S:.0f} s,"
           f" goal {RECOVERY_GOAL_S:.0f} s); replacement Ready after {ev['backend-ready'] - t:.1f} s")
         fig["recovery"] = f"{r} s (Ready {ev['backend-ready'] - t:.1f} s)"
+    for outcome, samples in result.get("failure_samples", {}).items():
+        for x in samples:
+            print(f"  {scenario}: {outcome} at {x['at_s']} s ({x['kind']}): {x['said']}")
     with open(workdir / "figures.jsonl", "a") as f:
         f.write(json.dumps(fig) + "\n")
     return 1 if c.failed else 0

@@ -138,6 +138,15 @@ class LoadgenTest(unittest.TestCase):
         self.assertTrue(0.35 <= api[0]["from_s"] <= 0.8 and api[0]["to_s"] >= 0.9, api)
         self.assertTrue(api[0]["recovered_s"] is not None and api[0]["recovered_s"] >= 0.9, api)
         self.assertIsNotNone(r["latency_ms"]["p95"])
+        # the first failures of each outcome, with what the answer said and who said it
+        samples = r["failure_samples"]
+        self.assertEqual(set(samples), set(r["failures"]))
+        self.assertTrue(all(1 <= len(v) <= 5 for v in samples.values()), samples)
+        first_503 = samples["http_503"][0]
+        self.assertEqual(first_503["kind"], "list")
+        self.assertIn("the database is unavailable", first_503["said"])
+        self.assertIn("server: BaseHTTP", first_503["said"])
+        self.assertTrue(samples["connection_error"][0]["said"].startswith("RemoteDisconnected"), samples)
 
     def test_bad_arguments_are_one_line(self):
         p = subprocess.run([sys.executable, str(Path(loadgen.__file__)), "--url", "ftp://x", "--rate", "0"],
