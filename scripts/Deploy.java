@@ -422,7 +422,7 @@ public class Deploy implements Callable<Integer> {
         boolean v4 = args.contains("--rollback-on-failure");
         // helm waits; the release's new pods are watched meanwhile, so a definite failure stops it early (issue 11.4)
         Diagnosis.Watched watched = helmFinishesOnInterrupt(cfg, () -> Diagnosis.watch(cfg, () -> Cmd.change(Cmd.line(args)
-                .stdin(rel.stdin(), rel.stdinShown()).timeout(Duration.ofMinutes(60)).lines(Console::detail)), Duration.ofSeconds(5)));
+                .stdin(rel.stdin(), rel.stdinShown()).timeout(Duration.ofMinutes(60)).lines(Console::detail).outlivesExit()), Duration.ofSeconds(5)));
         Cmd.Result r = watched.result();
         if (r.ok()) {
             if (Cmd.dryRun) return "would install or upgrade (helm " + (v4 ? "4, --rollback-on-failure" : "3, --atomic") + ")";

@@ -67,13 +67,20 @@ final class Cmd {
      * before the Minikube profile exists: `eval $(minikube -p P docker-env) &&`).
      */
     record Line(List<String> argv, Map<String, String> env, String preamble, String stdin, String stdinShown,
-                Duration timeout, Consumer<String> lines) {
-        Line env(Map<String, String> e, String preamble) { return new Line(argv, Map.copyOf(e), preamble, stdin, stdinShown, timeout, lines); }
+                Duration timeout, Consumer<String> lines, boolean outlives) {
+        Line env(Map<String, String> e, String preamble) { return new Line(argv, Map.copyOf(e), preamble, stdin, stdinShown, timeout, lines, outlives); }
         Line env(Map<String, String> e) { return env(e, null); }
         /** stdin and what the plan shows of it (secret values masked); never the text itself. */
-        Line stdin(String text, String shown) { return new Line(argv, env, preamble, text, shown, timeout, lines); }
-        Line timeout(Duration d) { return new Line(argv, env, preamble, stdin, stdinShown, d, lines); }
-        Line lines(Consumer<String> sink) { return new Line(argv, env, preamble, stdin, stdinShown, timeout, sink); }
+        Line stdin(String text, String shown) { return new Line(argv, env, preamble, text, shown, timeout, lines, outlives); }
+        Line timeout(Duration d) { return new Line(argv, env, preamble, stdin, stdinShown, d, lines, outlives); }
+        Line lines(Consumer<String> sink) { return new Line(argv, env, preamble, stdin, stdinShown, timeout, sink, outlives); }
+        /**
+         * Not destroyed when this JVM exits (Ctrl-C, TERM): for a command that must be left to finish
+         * what a signal makes it do, as an atomic helm upgrade rolls back; its caller waits for it.
+         * (Process.destroy(), which every other command gets at exit, also closes its pipes: the
+         * next line helm writes kills it with SIGPIPE, half-way, and the release stays pending.)
+         */
+        Line outlivesExit() { return new Line(argv, env, preamble, stdin, stdinShown, timeout, lines, true); }
 
         /** As a shell line: `K=V ... argv`, then the heredoc of stdin. Copyable. */
         String shown() {
@@ -91,7 +98,7 @@ final class Cmd {
     }
 
     static Line line(List<String> argv) {
-        return new Line(List.copyOf(argv), Map.of(), null, null, null, Duration.ofSeconds(60), null);
+        return new Line(List.copyOf(argv), Map.of(), null, null, null, Duration.ofSeconds(60), null, false);
     }
 
     static Line line(String... argv) {
@@ -141,7 +148,8 @@ final class Cmd {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ProcessExecutor pe = new ProcessExecutor().command(argv).environment(l.env())
                 .redirectOutput(tee(out, l.lines())).redirectError(tee(err, l.lines()))
-                .exitValueAny().destroyOnExit();
+                .exitValueAny();
+        if (!l.outlives()) pe.destroyOnExit();
         if (l.stdin() != null) pe.redirectInput(new ByteArrayInputStream(l.stdin().getBytes(StandardCharsets.UTF_8)));
         try {
             int code = pe.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).execute().getExitValue();
