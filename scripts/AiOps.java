@@ -95,7 +95,7 @@ public class AiOps implements Callable<Integer> {
         String request = String.join(" ", words).strip();
         if (request.isEmpty())
             throw new Failure(Exit.USAGE, "no request given", "e.g. ai-ops status, or ai-ops \"" + Intents.EXAMPLES.get(1) + "\"; see ai-ops --help");
-        if (since != null && !since.matches("[0-9]+[smh]"))
+        if (since != null && !since.matches(Config.DURATION))
             throw new Failure(Exit.USAGE, "--since " + since + ": expected a duration such as 30s, 10m or 2h");
         PrintStream stdout = System.out;
         Report report = new Report(request);
@@ -458,21 +458,12 @@ public class AiOps implements Callable<Integer> {
             Cmd.Result r = read(a);
             List<LogLine> out = new ArrayList<>();
             if (!r.ok()) return out;
-            String cutoff = since == null ? "" : Instant.now().minus(parseDuration(since)).toString();
+            String cutoff = since == null ? "" : Instant.now().minus(Config.duration(since)).toString();
             for (String line : r.out().split("\n")) {
                 LogLine l = errorLine(pod, container, previous, line);
                 if (l != null && l.time().compareTo(cutoff) >= 0) out.add(l);
             }
             return out;
-        }
-
-        static Duration parseDuration(String d) {
-            long n = Long.parseLong(d.substring(0, d.length() - 1));
-            return switch (d.charAt(d.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
         }
 
         /** An error line of `kubectl logs --timestamps`: a JSON line at ERROR or above, or a plain line saying ERROR/FATAL/PANIC. */

@@ -475,9 +475,7 @@ public class Deploy implements Callable<Integer> {
             String timeout = cfg.str("chart.timeout");
             Console.warn("interrupted: helm cancels the upgrade of " + cfg.release() + " and rolls it back; waiting for it (at most " + timeout + ")");
             helm.forEach(ProcessHandle::destroy); // TERM, helm's cancel, should the signal have reached deploy only
-            long n = Long.parseLong(timeout.substring(0, timeout.length() - 1));
-            Duration limit = switch (timeout.charAt(timeout.length() - 1)) { case 'h' -> Duration.ofHours(n); case 'm' -> Duration.ofMinutes(n); default -> Duration.ofSeconds(n); };
-            long deadline = System.nanoTime() + limit.plusSeconds(30).toNanos();
+            long deadline = System.nanoTime() + Config.duration(timeout).plusSeconds(30).toNanos();
             for (ProcessHandle p : helm) {
                 try {
                     p.onExit().get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);

@@ -105,6 +105,19 @@ final class Config {
     static final Str DNS_NAME = new Str(NAME, "a lowercase DNS name (a-z, 0-9, '-')");
     static final Str PATH = new Str(".+", "a path relative to the configuration file");
     static final Str ANY = new Str("(?s).*", "a string");
+    /** A duration as the configuration and the flags spell it: 30s, 10m, 2h. */
+    static final String DURATION = "[0-9]+[smh]";
+
+    /** A duration matching DURATION (validated before: chart.timeout by the schema, --since by ai-ops). */
+    static java.time.Duration duration(String d) {
+        if (d == null || !d.matches(DURATION)) throw new IllegalArgumentException("not a duration such as 30s, 10m or 2h: " + d);
+        long n = Long.parseLong(d.substring(0, d.length() - 1));
+        return switch (d.charAt(d.length() - 1)) {
+            case 's' -> java.time.Duration.ofSeconds(n);
+            case 'm' -> java.time.Duration.ofMinutes(n);
+            default -> java.time.Duration.ofHours(n);
+        };
+    }
 
     static final Obj SERVICE = obj(
             "component", new OneOf(List.of("frontend", "backend", "mcpServer")),
@@ -129,7 +142,7 @@ final class Config {
                     "path", PATH,
                     "release", DNS_NAME,
                     "namespace", DNS_NAME,
-                    "timeout", new Str("[0-9]+[smh]", "a duration such as 300s, 10m or 1h"),
+                    "timeout", new Str(DURATION, "a duration such as 300s, 10m or 1h"),
                     "values", new MapOf(ANY, "[A-Za-z0-9_.\\[\\]-]+", "a Helm value path")),
             "environments", new MapOf(obj("valuesFile", PATH), "dev|prod", "dev or prod"),
             "secret", obj("name", DNS_NAME, "valuesKey", new Str("[A-Za-z0-9_.]+", "a Helm value path")),

@@ -34,6 +34,17 @@ class ConfigTest {
     }
 
     @Test
+    void durationsAreSecondsMinutesOrHours() {
+        assertEquals(java.time.Duration.ofSeconds(90), Config.duration("90s"));
+        assertEquals(java.time.Duration.ofMinutes(10), Config.duration("10m"));
+        assertEquals(java.time.Duration.ofHours(2), Config.duration("2h"));
+        for (String bad : new String[] {"10", "m", "1.5m", "10d", "", "-1s"})
+            assertThrows(IllegalArgumentException.class, () -> Config.duration(bad), bad);
+        Failure f = assertThrows(Failure.class, () -> load(List.of("chart.timeout=10 minutes")));
+        assertTrue(f.getMessage().contains("chart.timeout"), f.getMessage());
+    }
+
+    @Test
     void defaultsDeployTheReferenceApp() {
         Config c = load(List.of());
         assertEquals(List.of("frontend", "backend", "mcp-server"), c.serviceNames());
