@@ -271,7 +271,6 @@ def main(argv=None) -> int:
         u = users[i % len(users)]
         start = time.monotonic()
         outcome, task_id, why = "ok", None, None
-        hd, body = None, None
         try:
             if kind == "list":
                 st, hd, body = client.request("GET", "/api/tasks?status=all", u)
