@@ -34,7 +34,11 @@ class InterruptTest {
         List<String> base = List.of("--config", app.resolve("taskora.yaml").toString(), "--skip-build", "--skip-smoke");
         w.script("Deploy", base.toArray(String[]::new)).expect(0);
 
-        List<String> argv = new ArrayList<>(List.of("setsid"));
+        // (setsid: deploy leads its own process group, as a terminal's job does; and, as there, SIGINT
+        // at its default: a JVM keeps SIGINT ignored when it starts so, which is how a script's
+        // background job, a CI runner's for one, starts it.)
+        List<String> argv = new ArrayList<>(List.of("setsid", "python3", "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"));
         List<String> args = new ArrayList<>(base);
         args.addAll(List.of("--set", "chart.values.backend.replicaCount=2"));   // a change, so helm runs
         argv.addAll(Toolkit.World.scriptCommand("Deploy", args.toArray(String[]::new)));
@@ -44,7 +48,7 @@ class InterruptTest {
                 "FAKE_HELM_HANG_SECONDS", "120", "FAKE_HELM_ROLLBACK_SECONDS", "3"));
         Path out = tmp.resolve("deploy.out");
         pb.redirectErrorStream(true).redirectOutput(out.toFile());
-        Process deploy = pb.start();   // (setsid execs java: its pid is the new process group's)
+        Process deploy = pb.start();   // (setsid execs python, which execs java: its pid is the new process group's)
 
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!Toolkit.read(w.state.resolve("state.json")).contains("pending-upgrade")) {
