@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 final class Json {
@@ -17,6 +18,8 @@ final class Json {
     static {
         // A namespace-wide `kubectl get -o json` can be tens of MB; allow it (Jackson's default is 20 MB per string).
         MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxStringLength(200_000_000).build());
+        // Bound shapes (scripts/lib/Kube.java) name only the fields the scripts read.
+        MAPPER.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     }
 
     /** `"key": value`, two-space indent: the layout of kubectl's and helm's JSON. */
@@ -37,6 +40,25 @@ final class Json {
             throw new Failure(Exit.COMMAND_FAILED, source + " printed output that is not JSON (" + why + ")",
                     "run it by hand to see what it prints; with --verbose the command is shown");
         }
+    }
+
+    /**
+     * Binds a JSON document to a record (scripts/lib/Kube.java's shapes): fields it does not name
+     * are ignored, absent numbers are 0, absent objects null. Bad input fails as parse() does.
+     */
+    static <T> T bind(String text, Class<T> type, String source) {
+        try {
+            return MAPPER.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            String why = e.getOriginalMessage().lines().findFirst().orElse("");
+            throw new Failure(Exit.COMMAND_FAILED, source + " printed output that is not the JSON expected (" + why + ")",
+                    "run it by hand to see what it prints; with --verbose the command is shown");
+        }
+    }
+
+    /** The same for a document already parsed (maps and lists, as parse() gives them). */
+    static <T> T bind(Object parsed, Class<T> type) {
+        return MAPPER.convertValue(parsed, type);
     }
 
     /** Compact JSON of maps, lists and scalars (records and other beans through Jackson too). */
