@@ -160,17 +160,68 @@ class JBangTest {
         assertTrue(r.out().startsWith("Usage: deploy "), r.out());
     }
 
-    /** docs/TOOLKIT.md's copy-a-script recipe, run as written (into a temporary other-repo), with no jbang on PATH. */
+    /** Each alias's script, as the catalog names it: alias -> scripts/File.java. */
+    static Map<String, String> catalogScripts() throws Exception {
+        Object cat = Toolkit.json(Files.readString(Toolkit.REPO.resolve("jbang-catalog.json")));
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String alias : ALIASES) out.put(alias, Json.text(cat, "aliases", alias, "script-ref"));
+        return out;
+    }
+
+    /** What each script's dry run is asked (ai-ops needs a request). */
+    static List<String> dryRunArgs(String alias) {
+        return alias.equals("ai-ops") ? List.of("--dry-run", "status") : List.of("--dry-run");
+    }
+
+    /**
+     * docs/TOOLKIT.md's copy-a-script recipe, run as written for every alias into a scratch git
+     * repository outside this checkout, with no jbang on PATH: the copy answers --help, and its
+     * --dry-run against the scratch repository's own taskora.yaml exits as the same script in the
+     * checkout does with that file, without reading anything of the checkout.
+     */
     @Test
-    void theCopyRecipeWorksWithoutJbangOnPath() throws Exception {
+    void theCopyRecipeWorksForEveryAlias() throws Exception {
         String doc = Files.readString(Toolkit.REPO.resolve("docs/TOOLKIT.md"));
         String section = doc.substring(doc.indexOf("## Copying a script into another repository"));
         String block = section.substring(section.indexOf("```sh\n") + 6, section.indexOf("```", section.indexOf("```sh\n") + 6));
-        Path other = tmp.resolve("other-repo");
-        String script = "set -e\n" + block.replace("other-repo", other.toString());
-        Toolkit.Run r = Toolkit.exec(List.of("bash", "-c", script), noJbangEnv(), Toolkit.REPO, null, 600).expect(0);
-        assertTrue(r.out().startsWith("Usage: smoke "), r.all());
-        assertTrue(Files.isRegularFile(other.resolve("jbang")) && Files.isRegularFile(other.resolve("scripts/lib/Json.java")), "the recipe copies what runs");
+        assertTrue(block.contains("scripts/Smoke.java"), "the recipe names the script it copies:\n" + block);
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> e : catalogScripts().entrySet()) {
+            String alias = e.getKey(), file = Path.of(e.getValue()).getFileName().toString();
+            Path other = Toolkit.fixture(tmp.resolve("copy-" + alias + "/other-repo"));
+            Toolkit.exec(List.of("git", "init", "-q", other.toString()), Map.of(), tmp, null, 60).expect(0);
+            String script = "set -e\n" + block.replace("Smoke.java", file).replace("other-repo", other.toString());
+            Toolkit.Run help = Toolkit.exec(List.of("bash", "-c", script), noJbangEnv(), Toolkit.REPO, null, 600);
+            if (help.exit() != 0 || !help.out().startsWith("Usage: " + alias + " ")) {
+                problems.add(alias + ": the recipe's --help: exit " + help.exit() + "\n" + help.all());
+                continue;
+            }
+            try (var copied = Files.list(other.resolve("scripts"))) {
+                assertEquals(List.of(file, "lib"), copied.map(p -> p.getFileName().toString()).sorted().toList(), alias + ": the recipe copies the script and lib/ only");
+            }
+
+            Toolkit.World copyWorld = new Toolkit.World(tmp.resolve("copy-" + alias + "/world"));
+            Map<String, String> env = new HashMap<>(copyWorld.env);
+            env.putAll(noJbangEnv());
+            env.put("PATH", copyWorld.bin + ":" + noJbangEnv().get("PATH"));
+            List<String> argv = new ArrayList<>(List.of(other.resolve("scripts/" + file).toString()));
+            argv.addAll(dryRunArgs(alias));
+            Toolkit.Run copy = Toolkit.exec(argv, env, other, null, 600);
+
+            Toolkit.World here = new Toolkit.World(tmp.resolve("here-" + alias + "/world"));
+            List<String> args = new ArrayList<>(List.of("--config", other.resolve("taskora.yaml").toString()));
+            args.addAll(dryRunArgs(alias));
+            Toolkit.Run checkout = here.script(file.replace(".java", ""), args.toArray(String[]::new));
+
+            if (copy.exit() != checkout.exit())
+                problems.add(alias + ": the copy's dry run exits " + copy.exit() + ", the checkout's " + checkout.exit()
+                        + "\n--- copy\n" + copy.all() + "\n--- checkout\n" + checkout.all());
+            if (copy.all().contains(Toolkit.REPO.toString()))
+                problems.add(alias + ": the copy's dry run read something of the checkout " + Toolkit.REPO + ":\n" + copy.all());
+            if (copy.exit() == Exit.UNEXPECTED || copy.all().contains("Failed to get contents"))
+                problems.add(alias + ": the copy's dry run broke:\n" + copy.all());
+        }
+        assertEquals(List.of(), problems);
     }
 
     static Path taskoraCache() {
