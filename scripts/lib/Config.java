@@ -58,6 +58,9 @@ class Options {
     @Option(names = {"-v", "--verbose"}, description = "Show every command, including read-only queries, and its output.")
     boolean verbose;
 
+    /** Overrides a script's own flags make (smoke's --via: errors name the flag, not --set). */
+    final List<Config.Override> flags = new ArrayList<>();
+
     /** Loads and checks the configuration with every override applied. */
     Config load() {
         Console.init(verbose);
@@ -72,6 +75,7 @@ class Options {
             if (target == null) all.add(new Config.Override("--context", "target", "context"));
         }
         if (target != null) all.add(new Config.Override("--target", "target", target));
+        all.addAll(flags);
         for (String s : sets) all.add(Config.Override.parseSet(s));
         if ("minikube".equals(target) && context != null)
             throw new Failure(Exit.USAGE, "--target minikube --context " + context + ": with target minikube the kube-context is the profile's ("
@@ -210,11 +214,24 @@ final class Config {
     final Path file;
     final Path baseDir;
     final Map<String, Object> tree;
+    /** Where the paths the file (or an override) did not set resolve: the checkout's defaults (see checkout()). */
+    final Path defaultsDir;
+    /** The keys the file sets, and those an override sets, as dotted paths (services.frontend.context). */
+    final java.util.Set<String> given;
 
-    private Config(Path file, Map<String, Object> tree) {
+    private Config(Path file, Map<String, Object> tree, java.util.Set<String> given, Path defaultsDir) {
         this.file = file;
         this.baseDir = file.toAbsolutePath().getParent();
         this.tree = tree;
+        this.given = given;
+        this.defaultsDir = defaultsDir == null ? baseDir : defaultsDir;
+    }
+
+    /** Every leaf key of a mapping as a dotted path. */
+    static void leaves(Object v, String prefix, java.util.Set<String> out) {
+        if (v instanceof Map<?, ?> m && !m.isEmpty())
+            for (Map.Entry<?, ?> e : m.entrySet()) leaves(e.getValue(), prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey(), out);
+        else if (!prefix.isEmpty()) out.add(prefix);
     }
 
     /**
@@ -224,7 +241,17 @@ final class Config {
      * registered with `jbang catalog add` (JBang's user catalog, $JBANG_DIR or ~/.jbang).
      */
     static Path locate(Path explicit) {
-        if (explicit != null) return explicit;
+        if (explicit != null) {
+            Path abs = explicit.toAbsolutePath().normalize();
+            if (Files.isDirectory(abs))
+                throw new Failure(Exit.USAGE, "--config " + explicit + " is a folder, not a configuration file",
+                        "pass the file itself: --config " + explicit.resolve("taskora.yaml"));
+            if (!Files.isRegularFile(abs))
+                throw new Failure(Exit.USAGE, "--config " + explicit + ": no such file (" + abs + ")",
+                        "a relative --config path starts at the working directory, " + Path.of("").toAbsolutePath()
+                                + "; without --config the nearest taskora.yaml from there upwards is used");
+            return explicit;
+        }
         String envFile = System.getenv("TASKORA_CONFIG");
         if (envFile != null && !envFile.isBlank()) return Path.of(envFile);
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent())
@@ -241,9 +268,48 @@ final class Config {
 
     /** JBang's user catalog, where `jbang catalog add --global` registers catalogs. */
     static Path jbangUserCatalog() {
-        String dir = System.getenv("JBANG_DIR");
-        Path d = dir != null && !dir.isBlank() ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".jbang");
-        return d.resolve("jbang-catalog.json");
+        return env("JBANG_DIR").map(Path::of).orElse(home().resolve(".jbang")).resolve("jbang-catalog.json");
+    }
+
+    // ---------------------------------------------------------------- where state lives
+    // One home for every script and the ./jbang launcher alike: $HOME (as the shell and the
+    // launcher see it; Java's user.home is the account's home, which differs under sudo, in
+    // containers and with a redirected HOME), and the XDG variables where they are set.
+
+    static java.util.Optional<String> env(String name) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(v);
+    }
+
+    /** $HOME; Java's user.home only when HOME is not set. */
+    static Path home() {
+        return Path.of(env("HOME").orElse(System.getProperty("user.home")));
+    }
+
+    /** The cache (downloads, tools): $TASKORA_CACHE, else ${XDG_CACHE_HOME:-$HOME/.cache}/taskora, as ./jbang uses it. */
+    static Path cacheDir() {
+        return env("TASKORA_CACHE").map(Path::of).orElseGet(() -> env("XDG_CACHE_HOME").map(Path::of).orElse(home().resolve(".cache")).resolve("taskora"));
+    }
+
+    /** State that outlives a run (the ai-ops audit log): ${XDG_STATE_HOME:-$HOME/.local/state}/taskora. */
+    static Path stateDir() {
+        return env("XDG_STATE_HOME").map(Path::of).orElse(home().resolve(".local/state")).resolve("taskora");
+    }
+
+    /** A path as a user writes it in taskora.yaml or a flag: a leading ~/ is $HOME. */
+    static String expandHome(String p) {
+        return p.equals("~") ? home().toString() : p.startsWith("~/") ? home().resolve(p.substring(2)).toString() : p;
+    }
+
+    /**
+     * The checkout the scripts come from, where the built-in defaults' paths (app/frontend,
+     * charts/taskora, ...) resolve: $TASKORA_HOME (./jbang sets it to its own folder, also when a
+     * script runs as ./scripts/Name.java), else the checkout registered with `jbang catalog add`,
+     * else null (the configuration file's folder is used).
+     */
+    static Path checkout() {
+        java.util.Optional<Path> home = env("TASKORA_HOME").map(Path::of).filter(Files::isDirectory);
+        return home.isPresent() ? home.get().toAbsolutePath().normalize() : registeredCheckout(jbangUserCatalog());
     }
 
     /**
@@ -294,6 +360,11 @@ final class Config {
     }
 
     static Config loadWith(Path file, List<Override> overrides) {
+        return loadWith(file, overrides, checkout());
+    }
+
+    /** As loadWith, with the checkout whose defaults apply (null: the file's folder). */
+    static Config loadWith(Path file, List<Override> overrides, Path checkout) {
         if (!Files.isRegularFile(file))
             throw new Failure(Exit.USAGE, "configuration file " + file + " not found",
                     "run from a Taskora Deploy checkout, or pass --config FILE");
@@ -315,10 +386,16 @@ final class Config {
             throw new Failure(Exit.USAGE, file.getFileName() + ": " + errors.get(0),
                     errors.size() > 1 ? (errors.size() - 1) + " more problem(s) after this one" : null);
         Map<String, Object> tree = withDefaults(given);
-        for (Override o : overrides) applySet(tree, o);
+        java.util.Set<String> set = new java.util.LinkedHashSet<>();
+        leaves(given, "", set);
+        java.util.Set<String> fromFile = java.util.Set.copyOf(set);
+        for (Override o : overrides) {
+            applySet(tree, o);
+            set.add(o.path());
+        }
         fillServiceDefaults(tree);
-        Config c = new Config(file, tree);
-        c.requireComplete();
+        Config c = new Config(file, tree, set, checkout);
+        c.requireComplete(fromFile, overrides);
         return c;
     }
 
@@ -573,9 +650,29 @@ final class Config {
         return out;
     }
 
-    /** A path from the configuration, resolved against the configuration file's directory. */
+    /**
+     * A path from the configuration: one the file (or an override) sets resolves against the
+     * file's folder; one it leaves to the defaults against the checkout (a small override file
+     * elsewhere keeps the reference app's paths). A leading ~/ is $HOME.
+     */
     Path path(String key) {
-        return baseDir.resolve(str(key)).normalize();
+        return baseOf(key).resolve(expandHome(str(key))).normalize();
+    }
+
+    /** The folder a relative path of this key resolves from. */
+    Path baseOf(String key) {
+        return given.contains(key) ? baseDir : defaultsDir;
+    }
+
+    /** Paths that must exist, checked at once: one Failure naming every missing one (dirs, then files). */
+    void requirePaths(List<String> dirKeys, List<String> fileKeys) {
+        List<String> bad = new ArrayList<>();
+        String firstKey = null;
+        for (String k : dirKeys) if (!Files.isDirectory(path(k))) { bad.add(k + ": '" + str(k) + "' (" + path(k) + ") is not a directory"); if (firstKey == null) firstKey = k; }
+        for (String k : fileKeys) if (!Files.isRegularFile(path(k))) { bad.add(k + ": '" + str(k) + "' (" + path(k) + ") is not a file"); if (firstKey == null) firstKey = k; }
+        if (bad.isEmpty()) return;
+        if (bad.size() == 1) throw missingPath(firstKey, path(firstKey), bad.get(0).substring(bad.get(0).lastIndexOf(") ") + 2));
+        throw new Failure(Exit.USAGE, bad.size() + " configured paths are missing: " + String.join("; ", bad), pathHint(firstKey));
     }
 
     /** The directory at a configured path, or a Failure naming the key (see missingPath). */
@@ -597,12 +694,16 @@ final class Config {
      * folder, not the working directory: the hint says so, which is what a copied taskora.yaml needs.
      */
     Failure missingPath(String key, Path resolved, String problem) {
-        String value = str(key);
-        String hint = Path.of(value).isAbsolute()
-                ? "fix " + key + " in " + file.getFileName() + ", or override it: --set " + key + "=PATH"
-                : "relative paths in " + file.getFileName() + " resolve from its folder (" + baseDir + "), not from the working directory: "
-                        + "fix " + key + ", or override it: --set " + key + "=PATH";
-        return new Failure(Exit.USAGE, key + ": '" + value + "' (" + resolved + ") " + problem, hint);
+        return new Failure(Exit.USAGE, key + ": '" + str(key) + "' (" + resolved + ") " + problem, pathHint(key));
+    }
+
+    String pathHint(String key) {
+        if (Path.of(expandHome(str(key))).isAbsolute()) return "fix " + key + " in " + file.getFileName() + ", or override it: --set " + key + "=PATH";
+        if (!given.contains(key))
+            return key + " is a default, which resolves from the Taskora Deploy checkout (" + defaultsDir + "): set it in "
+                    + file.getFileName() + " (relative to " + baseDir + "), or override it: --set " + key + "=PATH";
+        return "relative paths in " + file.getFileName() + " resolve from its folder (" + baseDir + "), not from the working directory: "
+                + "fix " + key + ", or override it: --set " + key + "=PATH";
     }
 
     List<String> serviceNames() {
@@ -620,14 +721,24 @@ final class Config {
     /** The values file of the selected environment. */
     Path valuesFile() { return path("environments." + environment() + ".valuesFile"); }
 
-    /** What the defaults cannot supply: a service of a name the defaults do not know needs its component and size budget. */
-    void requireComplete() {
+    /**
+     * What the defaults cannot supply: a service of a name the defaults do not know needs its
+     * component and size budget. The error names where the service came from: the file, or the
+     * override that made it.
+     */
+    void requireComplete(java.util.Set<String> fromFile, List<Override> overrides) {
         if (serviceNames().isEmpty()) throw new Failure(Exit.USAGE, file.getFileName() + ": 'services' lists no service");
         for (String s : serviceNames())
             for (String k : List.of("component", "sizeBudgetMiB"))
-                if (get("services." + s + "." + k) == null)
-                    throw new Failure(Exit.USAGE, file.getFileName() + ": missing key 'services." + s + "." + k + "'",
+                if (get("services." + s + "." + k) == null) {
+                    String prefix = "services." + s + ".";
+                    boolean inFile = fromFile.stream().anyMatch(p -> p.startsWith(prefix));
+                    Override made = overrides.stream().filter(o -> o.path().startsWith(prefix)).findFirst().orElse(null);
+                    String where = inFile || made == null ? file.getFileName() + ": missing key '" + prefix + k + "'"
+                            : made.label() + ": '" + s + "' is not a service of " + file.getFileName() + ", and a new service needs '" + prefix + k + "' too";
+                    throw new Failure(Exit.USAGE, where,
                             "only the default services (frontend, backend, mcp-server) have defaults for component and sizeBudgetMiB; see docs/TOOLKIT.md");
+                }
     }
 
     /** The kube-context the scripts talk to: the profile's on Minikube, else --context or the current one. */
