@@ -81,6 +81,30 @@ class JBangTest {
         assertTrue(r.err().contains("deploy: error: dry run: the real run would stop at preflight: preflight failed: docker, minikube, helm"), r.err());
     }
 
+    /** Issue 21.5: `./jbang` alone lists the taskora aliases with their descriptions (not JBang's generic help). Failed on the old launcher. */
+    @Test
+    void theLauncherWithoutArgumentsListsTheAliases() throws Exception {
+        Toolkit.Run r = jbang(noJbangEnv()).expect(0);
+        Object cat = Toolkit.json(Files.readString(Toolkit.REPO.resolve("jbang-catalog.json")));
+        List<String> rows = r.out().lines().filter(l -> l.startsWith("  ")).map(String::strip).toList();
+        List<String> expected = new ArrayList<>();
+        for (String alias : ALIASES)
+            expected.add(String.format("%-26s %s", alias + "@taskora", Json.text(cat, "aliases", alias, "description")).strip());
+        assertEquals(expected, rows, r.out());
+        assertTrue(r.out().contains("deploy@taskora --help"), r.out());
+    }
+
+    /** Issue 21.5: JBang's own output is not coloured when it goes to a pipe (NO_COLOR unset). Failed on the old launcher. */
+    @Test
+    void theLaunchersOutputIntoAPipeHasNoColour() {
+        Map<String, String> env = noJbangEnv();
+        env.put("TERM", "xterm-256color");
+        Toolkit.Run r = Toolkit.exec(List.of("bash", "-c", "unset NO_COLOR; exec \"$0\" alias list", Toolkit.REPO.resolve("jbang").toString()),
+                env, Toolkit.REPO, null, 600).expect(0);
+        assertTrue(r.out().contains("deploy\n"), r.out());
+        assertTrue(!r.all().contains("\u001B["), "no escape codes in a pipe:\n" + r.all());
+    }
+
     /** `../jbang deploy@taskora` in app/: JBang crashed with a NullPointerException (exit 4) there. */
     @Test
     void everyAliasAnswersHelpFromASubfolder() {
