@@ -1,0 +1,40 @@
+# The tools Taskora drives that no registry here serves, built from their tagged source and cached.
+# Source it after common.sh.
+#
+#   upstream_tool kubectl-ai    prints the path of kubectl-ai v0.0.28, building it once
+#
+# The source: ../shared/upstream/<name>-<tag>.tar.gz beside the checkout (a copy of the public
+# repository at that tag, README there), else a clone of the tag from its public repository. The
+# dependencies come from the Go module proxy. Nothing of the tools' code is kept in this project;
+# the binary lives in $TASKORA_CACHE/upstream/<name>-<tag>/ and is rebuilt only when absent.
+
+# name | tag | public repository | go package to build | -ldflags -X stamps (as its release build sets them)
+_UPSTREAM_TOOLS="
+kubectl-ai|v0.0.28|https://github.com/GoogleCloudPlatform/kubectl-ai|./cmd|-X main.version=v0.0.28 -X main.commit=678007ec2bb899651893ad28a3f818ee50bc9bb5
+"
+
+upstream_tool() {
+  local name="$1" line tag repo pkg stamps
+  line="$(grep "^$name|" <<<"$_UPSTREAM_TOOLS")" || die "upstream_tool: unknown tool $name"
+  IFS='|' read -r _ tag repo pkg stamps <<<"$line"
+  local dir="$TASKORA_CACHE/upstream/$name-$tag"
+  local bin="$dir/bin/$name"
+  if [ -x "$bin" ]; then echo "$bin"; return 0; fi
+  command -v go >/dev/null || die "upstream_tool $name: go is not on PATH: install Go 1.24 or newer (https://go.dev/dl) and retry"
+  local src="$dir/src" archive="$REPO_ROOT/../shared/upstream/$name-$tag.tar.gz"
+  rm -rf "$src" && mkdir -p "$src" "$dir/bin"
+  if [ -f "$archive" ]; then
+    log "building $name $tag from $(cd "$(dirname "$archive")" && pwd)/$(basename "$archive") (once; cached in $dir)"
+    tar -xzf "$archive" -C "$src" --strip-components=1
+  else
+    log "building $name $tag from a clone of $repo (once; cached in $dir)"
+    git clone -q --depth 1 --branch "$tag" "$repo" "$src" || die "upstream_tool $name: cannot clone $repo at $tag"
+  fi
+  local start=$SECONDS
+  (cd "$src" && go build -trimpath -ldflags "-s -w $stamps" -o "$bin.tmp" "$pkg") >"$dir/build.log" 2>&1 \
+    || { tail -n 20 "$dir/build.log" >&2; die "upstream_tool $name: go build failed (log: $dir/build.log)"; }
+  mv "$bin.tmp" "$bin"
+  rm -rf "$src"
+  log "built $name $tag in $((SECONDS - start)) s: $bin"
+  echo "$bin"
+}
