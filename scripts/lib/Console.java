@@ -1,14 +1,9 @@
 // Console output shared by the Taskora scripts: colour (jansi; off when stdout is not a terminal
 // or NO_COLOR is set), step headings, aligned tables, the exit codes every script uses, the error
 // handling of every command line (expected failures: one line and a hint; anything else: exit 70,
-// a bug-report line, the stack trace only with --verbose), and @EntryPoint, which marks what a step
-// script declares for other scripts (deploy, ai-ops) to call.
+// a bug-report line, the stack trace only with --verbose).
 //DEPS org.fusesource.jansi:jansi:2.4.3
 
-import java.lang.annotation.ElementType;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.lang.annotation.Target;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,16 +28,6 @@ final class Exit {
 
     private Exit() {}
 }
-
-/**
- * Marks a step script's declared entry points: the methods and types other scripts may call
- * (deploy, ai-ops). Everything else in a step script is its own business. StepApiTest checks that
- * a script including a step script with //SOURCES uses only these, and that each step script's
- * header lists them.
- */
-@Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.METHOD, ElementType.TYPE})
-@interface EntryPoint {}
 
 /** An expected failure: one clear line (plus an optional hint), an exit code, no stack trace. */
 final class Failure extends RuntimeException {
@@ -80,7 +65,13 @@ final class Console {
 
     /** Runs a picocli command with the shared error handling (one line, hint, exit code). */
     static int execute(Object command, String... args) {
+        return commandLine(command, args).execute(args);
+    }
+
+    /** The command line every script runs: --help as wide as the terminal, failures as one line and a hint. */
+    static picocli.CommandLine commandLine(Object command, String... args) {
         picocli.CommandLine cl = new picocli.CommandLine(command);
+        cl.setUsageHelpAutoWidth(true); // picocli measures the terminal; 80 columns when it cannot tell
         String name = cl.getCommandName();
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (ex instanceof Failure f) {
@@ -93,7 +84,7 @@ final class Console {
             Console.error(name, ex.getMessage(), "see " + name + " --help");
             return Exit.USAGE;
         });
-        return cl.execute(args);
+        return cl;
     }
 
     /** A bug: one line naming it, where to report it, the stack trace only when asked for. */

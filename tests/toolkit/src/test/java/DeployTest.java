@@ -39,13 +39,13 @@ class DeployTest {
         return r;
     }
 
-    static List<BuildImages.Image> builtImages() {
-        return List.of(new BuildImages.Image("frontend", "frontend", "taskora/frontend", "sha-aaa", Path.of("."), Path.of("x"), Map.of()),
-                new BuildImages.Image("mcp-server", "mcpServer", "taskora/mcp-server", "sha-bbb", Path.of("."), Path.of("x"), Map.of()));
+    static List<Images.Image> builtImages() {
+        return List.of(new Images.Image("frontend", "frontend", "taskora/frontend", "sha-aaa", Path.of("."), Path.of("x"), Map.of()),
+                new Images.Image("mcp-server", "mcpServer", "taskora/mcp-server", "sha-bbb", Path.of("."), Path.of("x"), Map.of()));
     }
 
-    static List<String> helmArgs(Config cfg, List<BuildImages.Image> images, int major) {
-        return Deploy.release(cfg, images, "taskora-secrets", major).args();
+    static List<String> helmArgs(Config cfg, List<Images.Image> images, int major) {
+        return Release.command(cfg, images, "taskora-secrets", major).args();
     }
 
     @Test
@@ -112,13 +112,13 @@ class DeployTest {
 
     @Test
     void rolloutPendingReadsWorkloadStatus() {
-        Object doc = Toolkit.json("""
+        Kube.Workloads doc = Json.bind("""
                 {"items":[{"kind":"Deployment","metadata":{"name":"fe","generation":2},"spec":{"replicas":2},
                  "status":{"readyReplicas":2,"updatedReplicas":2,"observedGeneration":2}},
                 {"kind":"Deployment","metadata":{"name":"be","generation":3},"spec":{"replicas":1},
                  "status":{"readyReplicas":1,"updatedReplicas":1,"observedGeneration":2}},
-                {"kind":"StatefulSet","metadata":{"name":"pg","generation":1},"spec":{"replicas":1},"status":{"observedGeneration":1}}]}""");
-        assertEquals(List.of("Deployment/be 1/1 ready", "StatefulSet/pg 0/1 ready"), Deploy.rolloutPending(doc));
+                {"kind":"StatefulSet","metadata":{"name":"pg","generation":1},"spec":{"replicas":1},"status":{"observedGeneration":1}}]}""", Kube.Workloads.class, "test input");
+        assertEquals(List.of("Deployment/be 1/1 ready", "StatefulSet/pg 0/1 ready"), Release.rolloutPending(doc.items()));
     }
 
     @Test

@@ -26,12 +26,12 @@ class SmokeTest {
 
     @Test
     void podsReadyIgnoresJobPodsAndNamesTheOthers() {
-        Failure f = assertThrows(Failure.class, () -> Smoke.podsReady(Toolkit.json(PODS)));
+        Failure f = assertThrows(Failure.class, () -> SmokeChecks.podsReady(Toolkit.json(PODS)));
         assertEquals("1/2 Ready; not Ready: api-1 (Running)", f.getMessage());
         String healthy = "{\"items\":[{\"metadata\":{\"name\":\"a\"},\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}},"
                 + "{\"metadata\":{\"name\":\"m\",\"ownerReferences\":[{\"kind\":\"Job\"}]},\"status\":{\"phase\":\"Running\"}}]}";
-        assertEquals("1/1 Ready", Smoke.podsReady(Toolkit.json(healthy)), "a running Job pod is not a serving pod");
-        assertThrows(Failure.class, () -> Smoke.podsReady(Toolkit.json("{\"items\":[]}")), "no pods is a failure");
+        assertEquals("1/1 Ready", SmokeChecks.podsReady(Toolkit.json(healthy)), "a running Job pod is not a serving pod");
+        assertThrows(Failure.class, () -> SmokeChecks.podsReady(Toolkit.json("{\"items\":[]}")), "no pods is a failure");
     }
 
     @Test
@@ -41,11 +41,11 @@ class SmokeTest {
         Object slices = Toolkit.json("{\"items\":[{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"fe\"}},"
                 + "\"endpoints\":[{\"addresses\":[\"10.0.0.1\"],\"conditions\":{\"ready\":true}}]},"
                 + "{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"db\"}},\"endpoints\":[{\"addresses\":[\"10.0.0.2\"],\"conditions\":{\"ready\":false}}]}]}");
-        Failure f = assertThrows(Failure.class, () -> Smoke.servicesHaveEndpoints(svcs, slices));
+        Failure f = assertThrows(Failure.class, () -> SmokeChecks.servicesHaveEndpoints(svcs, slices));
         assertEquals("no ready endpoints: db", f.getMessage());
         Object ok = Toolkit.json("{\"items\":[{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"fe\"}},\"endpoints\":[{\"conditions\":{}}]},"
                 + "{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"db\"}},\"endpoints\":[{\"conditions\":{\"ready\":true}}]}]}");
-        assertEquals("2/2 with endpoints", Smoke.servicesHaveEndpoints(svcs, ok));
+        assertEquals("2/2 with endpoints", SmokeChecks.servicesHaveEndpoints(svcs, ok));
     }
 
     /** The journey against a frontend that forgets the session cookie: the login checks fail, by name. */
@@ -64,9 +64,9 @@ class SmokeTest {
         });
         server.start();
         try {
-            List<Smoke.Result> r = Smoke.journey("http://127.0.0.1:" + server.getAddress().getPort(), "add a task to buy milk", "buy milk");
+            List<SmokeChecks.Result> r = SmokeChecks.journey("http://127.0.0.1:" + server.getAddress().getPort(), "add a task to buy milk", "buy milk");
             Map<String, Boolean> ok = new java.util.LinkedHashMap<>();
-            for (Smoke.Result x : r) ok.put(x.name(), x.ok());
+            for (SmokeChecks.Result x : r) ok.put(x.name(), x.ok());
             assertEquals(true, ok.get("frontend /api/health"));
             assertEquals(true, ok.get("frontend login page"));
             assertEquals(false, ok.get("sign up"), "no taskora_session cookie");
