@@ -29,12 +29,13 @@ final class ToolChecks {
 
     static void print(List<Check> checks) {
         List<List<String>> rows = new ArrayList<>();
+        List<String> fixes = new ArrayList<>();
         for (Check c : checks) {
             String status = c.ok() ? Console.green("ok") : c.required() ? Console.red("FAIL") : Console.yellow(warning(c) ? "warn" : "missing");
-            rows.add(List.of(c.name(), c.required() ? "required" : "optional", status, c.found(), c.need(),
-                    c.ok() ? "" : c.hint()));
+            rows.add(List.of(c.name(), c.required() ? "required" : "optional", status, c.found(), c.need()));
+            fixes.add(c.ok() || c.hint().isEmpty() ? null : "fix: " + c.hint());
         }
-        Console.table(List.of("CHECK", "KIND", "STATUS", "FOUND", "NEED", "FIX"), rows);
+        Console.table(List.of("CHECK", "KIND", "STATUS", "FOUND", "NEED"), rows, fixes); // each fix under its row
         for (Check c : checks) if (warning(c)) Console.warn(c.name() + ": " + c.found() + "; " + c.hint());
         List<Check> failed = failedRequired(checks);
         if (failed.isEmpty()) Console.info(Console.green("preflight: all required checks passed"));

@@ -110,6 +110,29 @@ class DeployTest {
         assertTrue(r.out().contains("the chart generates the Secret once and keeps it"), r.out());
     }
 
+    /** The summary table fits 100 columns: a long outcome (a dry run's refusal can be 600 characters) wraps within its column. */
+    @Test
+    void theSummaryTableFitsAHundredColumns() {
+        String outcome = ("this upgrade of release tiny would change what Kubernetes cannot change in place: StatefulSet/tiny-postgresql "
+                + "spec.volumeClaimTemplates[data].spec.resources.requests.storage: 1Gi -> 2Gi ").repeat(4).strip();
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            Console.table(List.of("STEP", "STATUS", "TIME", "OUTCOME"), List.of(List.of("checks", "FAIL", "1.2s", outcome),
+                    List.of("total", "", "1.2s", "")));
+        } finally {
+            System.setOut(out);
+        }
+        List<String> lines = buf.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(List.of(), lines.stream().filter(l -> l.length() > 100).toList(), "no line over 100 columns");
+        assertEquals("checks  FAIL    1.2s  " + outcome.substring(0, outcome.lastIndexOf(' ', 78)), lines.get(1), "the first line of the row");
+        int column = "checks  FAIL    1.2s  ".length();
+        String rejoined = String.join(" ", lines.subList(1, lines.size() - 1).stream().map(l -> l.substring(column)).toList());
+        assertEquals(outcome, rejoined, "the outcome wraps within its column, every word kept");
+        assertEquals("total" + " ".repeat(11) + "1.2s", lines.get(lines.size() - 1));
+    }
+
     @Test
     void rolloutPendingReadsWorkloadStatus() {
         Kube.Workloads doc = Json.bind("""

@@ -147,11 +147,12 @@ class DiagnosisTest {
     /** Every cause code with a grace in the table is one the cluster may cure by itself; the rest count at once. */
     @Test
     void oneTableSaysHowLongEachCauseMustLast() {
-        assertEquals(java.time.Duration.ZERO, Diagnosis.DEFINITE.get(Diagnosis.IMAGE_PULL).lasting());
-        assertEquals(java.time.Duration.ZERO, Diagnosis.DEFINITE.get(Diagnosis.OOM_KILLED).lasting());
-        assertEquals(3, Diagnosis.DEFINITE.get(Diagnosis.CRASH_LOOP).restarts());
-        assertTrue(Diagnosis.DEFINITE.get(Diagnosis.UNSCHEDULABLE).lasting().getSeconds() > 0);
-        assertTrue(Diagnosis.DEFINITE.get(Diagnosis.PVC_UNBOUND).lasting().getSeconds() > 0);
+        java.time.Duration now = java.time.Duration.ZERO, grace = java.time.Duration.ofSeconds(90);
+        assertEquals(Map.of(Diagnosis.IMAGE_PULL, new Diagnosis.Definite(now, 0), Diagnosis.OOM_KILLED, new Diagnosis.Definite(now, 0),
+                Diagnosis.CONFIG, new Diagnosis.Definite(now, 0), Diagnosis.JOB_FAILED, new Diagnosis.Definite(now, 0),
+                Diagnosis.CRASH_LOOP, new Diagnosis.Definite(now, 3),
+                Diagnosis.UNSCHEDULABLE, new Diagnosis.Definite(grace, 0), Diagnosis.PVC_UNBOUND, new Diagnosis.Definite(grace, 0)),
+                Diagnosis.DEFINITE, "each definite cause: how long it must last (0: at once), or how many restarts");
         assertFalse(Diagnosis.DEFINITE.containsKey(Diagnosis.PROBE) || Diagnosis.DEFINITE.containsKey(Diagnosis.NOT_READY)
                 || Diagnosis.DEFINITE.containsKey(Diagnosis.INIT), "waiting may cure these: helm's --timeout judges them");
     }

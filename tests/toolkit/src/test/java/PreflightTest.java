@@ -66,8 +66,12 @@ class PreflightTest {
         Toolkit.World w = new Toolkit.World(tmp);
         Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString(),
                 "--set", "minikube.cpus=256").expect(Exit.CHECK_FAILED);
-        String row = r.out().lines().filter(l -> l.startsWith("host CPUs")).findFirst().orElseThrow();
-        assertTrue(row.contains("FAIL") && row.contains(">= 256") && row.contains("--set minikube.cpus="), row);
+        List<String> lines = r.out().lines().toList();
+        int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("host CPUs")).findFirst().orElseThrow());
+        long cpus = Runtime.getRuntime().availableProcessors();
+        assertTrue(lines.get(at).matches("host CPUs +required +FAIL +" + cpus + " +>= 256 \\(minikube\\.cpus\\)"), lines.get(at));
+        assertEquals("      fix: use a bigger host, or ask for fewer: --set minikube.cpus=" + Math.max(2, cpus), lines.get(at + 1),
+                "the fix is printed under its row");
     }
 
     @Test
@@ -80,7 +84,9 @@ class PreflightTest {
         assertEquals(Boolean.TRUE, Json.at(minikube, "required"));
         assertEquals(Boolean.FALSE, Json.at(minikube, "ok"));
         assertTrue(Json.text(minikube, "hint").contains("minikube"));
-        assertTrue(checks.size() >= 10, "java, docker, daemon, minikube, kubectl, helm, 3 optional, 3 host rows");
+        assertEquals(List.of("java", "docker", "docker daemon", "docker BuildKit", "minikube", "kubectl", "helm",
+                        "kubectl-ai", "kagent", "docker ai", "host CPUs", "host memory", "free disk"),
+                checks.stream().map(c -> Json.text(c, "name")).toList(), "one object per check, in the table's order");
     }
 
     @Test

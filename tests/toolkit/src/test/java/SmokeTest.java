@@ -91,7 +91,10 @@ class SmokeTest {
         deployed(w);
         Toolkit.Run r = w.script("Smoke", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString()).expect(0);
         assertTrue(r.out().contains("smoke: 14 passed, 0 failed"), r.out());
-        assertTrue(r.out().lines().filter(l -> l.startsWith("PASS ")).count() == 14, r.out());
+        assertEquals(List.of("pods Ready", "services have endpoints", "backend /healthz", "backend /readyz", "frontend /api/health",
+                        "frontend login page", "sign up", "log out", "log in", "who am I", "create task", "list tasks",
+                        "chat: \"add a task to buy milk\"", "task from chat listed"),
+                r.out().lines().filter(l -> l.startsWith("PASS ")).map(l -> l.substring(6, 6 + 34).strip()).toList(), r.out());
         assertTrue(r.out().contains("PASS  pods Ready") && r.out().contains("4/4 Ready"), "the Job pod is not counted: " + r.out());
         assertTrue(w.calls("kubectl").contains("kubectl --context tiny get services -n tiny-ns -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=frontend -o json"),
                 "the frontend Service is found by labels: " + w.calls("kubectl"));
