@@ -175,12 +175,12 @@ final class SmokeChecks {
         static final Pattern FORWARDING = Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+)");
 
         static PortForward start(Config cfg, String component, int fallbackPort) {
-            String[] svc = Reach.service(cfg, component);
-            String port = svc[1].isEmpty() ? String.valueOf(fallbackPort) : svc[1];
+            Reach.Service svc = Reach.service(cfg, component);
+            String port = svc.port().isEmpty() ? String.valueOf(fallbackPort) : svc.port();
             CompletableFuture<Integer> local = new CompletableFuture<>();
             StringBuilder seen = new StringBuilder();
             StartedProcess p = Cmd.background(cfg.kubectl("port-forward", "-n", cfg.namespace(), "--address", "127.0.0.1",
-                    "svc/" + svc[0], ":" + port), line -> {
+                    "svc/" + svc.name(), ":" + port), line -> {
                         seen.append(line).append('\n');
                         Matcher m = FORWARDING.matcher(line);
                         if (m.find()) local.complete(Integer.parseInt(m.group(1)));
@@ -189,7 +189,7 @@ final class SmokeChecks {
                 return new PortForward(p, local.get(30, TimeUnit.SECONDS));
             } catch (Exception e) {
                 p.getProcess().destroy();
-                throw new Failure(Exit.CHECK_FAILED, "kubectl port-forward to svc/" + svc[0] + " did not start: " + abbreviate(seen.toString()));
+                throw new Failure(Exit.CHECK_FAILED, "kubectl port-forward to svc/" + svc.name() + " did not start: " + abbreviate(seen.toString()));
             }
         }
 

@@ -98,7 +98,8 @@ class BuildImagesTest {
         Toolkit.Run first = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--target", "context").expect(0);
         List<String> refs = refs(first);
         assertEquals(2, refs.size(), first.out());
-        assertTrue(first.out().lines().filter(l -> l.startsWith("frontend ") || l.startsWith("backend ")).allMatch(l -> l.contains(" built ") && l.contains(" ok")), first.out());
+        assertEquals(List.of("frontend built ok", "backend built ok"), first.out().lines().filter(l -> l.startsWith("frontend ") || l.startsWith("backend "))
+                .map(l -> l.split("\\s+")).map(c -> c[0] + " " + c[2] + " " + c[c.length - 1]).toList(), "both rows: built, checks ok\n" + first.out());
         for (String ref : refs) {
             Object doc = Toolkit.json(Toolkit.docker("image", "inspect", ref).expect(0).out());
             assertEquals("10001", Json.text(doc, 0, "Config", "User"), "the image is really in the local engine");
