@@ -49,10 +49,9 @@ final class Release {
             throw new Failure(Exit.USAGE, "the chart does not render with these values: " + why,
                     "check chart.values / --set and the values file against " + chart.resolve("values.schema.json") + "; try: " + Cmd.show(template));
         }
-        String unchanged = ImmutableFields.check(cfg, r.out()).note(); // or a Failure: a field that cannot change would
+        String unchanged = ImmutableFields.check(cfg, r.out()).note(); // throws when a field that cannot change in place would
         return images.size() + " image(s) planned; paths exist; chart renders with the final values" + unchanged;
     }
-
 
     /**
      * The Kubernetes version the chart is rendered for: minikube.kubernetesVersion, else the
