@@ -2,18 +2,13 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java
+//SOURCES lib/Minikube.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Creates, starts or checks the Minikube profile of taskora.yaml (idempotent); --delete removes it.
 
-// Entry points (@EntryPoint; deploy and ai-ops call only these):
-//   ensure(cfg)   brings the profile to "running as configured" (the decision table of docs/TOOLKIT.md): Outcome
-//   cni(cfg, ask) the CNI the profile runs (or would get) and whether it enforces NetworkPolicies: Cni
-// Types: Outcome (what was done, a one-line summary), Cni (a CNI and its NetworkPolicy enforcement).
+// The command only: what a profile is and how it is brought to "running as configured" is
+// scripts/lib/Minikube.java's (deploy's profile step and preflight's CNI row use it too).
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -27,7 +22,8 @@ import picocli.CommandLine.Option;
                 + "another driver or another CNI is reported with the command that fixes it, never recreated silently."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the profile runs as configured (or was deleted)", "2:bad option or configuration",
-                "3:a minikube command failed", "4:the running profile does not match taskora.yaml (fix printed)", "70:unexpected error (a bug: please report it)"})
+                "3:a minikube command failed", "4:the running profile does not match taskora.yaml (fix printed)", "70:unexpected error (a bug: please report it)",
+                "130:interrupted (Ctrl-C)", "143:terminated (a TERM signal)"})
 public class MinikubeProfile implements Callable<Integer> {
     @Mixin Options options;
 
@@ -44,183 +40,14 @@ public class MinikubeProfile implements Callable<Integer> {
         if (!cfg.minikube())
             throw new Failure(Exit.USAGE, "target is context: there is no Minikube profile to " + (delete ? "delete" : "create or start"),
                     "leave --target context / --context out (taskora.yaml's target: minikube), or manage that cluster with its own tools");
-        if (delete) return deleteProfile(cfg);
-        Console.heading("minikube profile " + cfg.profile());
-        Outcome o = ensure(cfg);
-        Console.info(o.summary());
-        return Exit.OK;
-    }
-
-    /** What was found, as minikube profile list -o json tells it. */
-    record Profile(String name, String status, String driver, long cpus, long memoryMiB, String kubernetesVersion, String cni) {}
-
-    @EntryPoint
-    record Outcome(String action, String summary) {}
-
-    /** Reads `minikube profile list -o json`; a missing or empty list is no profile. */
-    static Profile find(Config cfg) {
-        Cmd.Result r = Cmd.query(List.of("minikube", "profile", "list", "-o", "json"), Duration.ofSeconds(60));
-        if (r.exit() == Cmd.NOT_FOUND) {
-            if (Cmd.dryRun) return null;
-            throw new Failure(Exit.COMMAND_FAILED, "minikube is not installed", "install minikube 1.32+: https://minikube.sigs.k8s.io/docs/start/ (or --target context)");
-        }
-        return parse(r.out(), cfg.profile());
-    }
-
-    static Profile parse(String json, String name) {
-        if (json.isBlank()) return null;
-        Object doc = Json.parse(json, "minikube profile list -o json");
-        for (String group : List.of("valid", "invalid")) {
-            for (Object p : Json.items(doc, group)) {
-                if (!name.equals(Json.text(p, "Name"))) continue;
-                Object c = Json.at(p, "Config");
-                return new Profile(name, group.equals("invalid") ? "Invalid" : Json.text(p, "Status"),
-                        Json.text(c, "Driver"), Json.number(Json.at(c, "CPUs")), Json.number(Json.at(c, "Memory")),
-                        Json.text(c, "KubernetesConfig", "KubernetesVersion"), Json.text(c, "KubernetesConfig", "CNI"));
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Differences that make a profile unfit: fewer CPUs, less memory, another driver, another CNI.
-     * The CNI is compared only when minikube.cni is set: empty accepts the profile's own (so a
-     * profile made before the key existed is no mismatch); auto and minikube's empty are one.
-     */
-    static List<String> mismatches(Profile p, Config cfg) {
-        List<String> out = new ArrayList<>();
-        if (p.cpus() < cfg.num("minikube.cpus")) out.add(p.cpus() + " CPUs (taskora.yaml asks for " + cfg.num("minikube.cpus") + ")");
-        if (p.memoryMiB() < cfg.num("minikube.memoryMiB"))
-            out.add(p.memoryMiB() + " MiB memory (taskora.yaml asks for " + cfg.num("minikube.memoryMiB") + ")");
-        if (!p.driver().isEmpty() && !p.driver().equals(cfg.str("minikube.driver")))
-            out.add("driver " + p.driver() + " (taskora.yaml asks for " + cfg.str("minikube.driver") + ")");
-        String want = cniArg(cfg);
-        if (!want.isEmpty() && !orAuto(p.cni()).equals(orAuto(want)))
-            out.add("CNI " + orAuto(p.cni()) + " (taskora.yaml asks for " + want + ")");
-        return out;
-    }
-
-    /** minikube.cni as `minikube start --cni` gets it: a manifest path resolved from taskora.yaml's folder. */
-    static String cniArg(Config cfg) {
-        String v = cfg.str("minikube.cni");
-        return CNIS.contains(v) || v.isEmpty() ? v : cfg.path("minikube.cni").toString();
-    }
-
-    static String orAuto(String cni) { return cni.isEmpty() ? "auto" : cni; }
-
-    /** The CNIs `minikube start --cni` knows by name (v1.34, docs/commands/start.md); anything else is a manifest path. */
-    static final List<String> CNIS = List.of("auto", "bridge", "calico", "cilium", "flannel", "kindnet");
-    /** Of those, the ones that enforce NetworkPolicies (Minikube's handbook, network_policy.md; kindnet and flannel do not). */
-    static final List<String> ENFORCING = List.of("calico", "cilium");
-
-    /**
-     * A CNI and whether it enforces NetworkPolicies: TRUE for calico and cilium; FALSE for auto
-     * (Minikube's choice: bridge on one node with the docker runtime, else kindnet), bridge,
-     * kindnet, flannel; null for a manifest, which cannot be told. `of` says whose it is: "profile
-     * NAME", or "minikube.cni" (no profile yet, or minikube not asked); `fix` how to get a CNI that
-     * enforces them (empty when this one does).
-     */
-    @EntryPoint
-    record Cni(String name, Boolean enforces, String of, String fix) {}
-
-    /** The CNI of the profile when it exists (askMinikube: minikube is there to ask), else the one minikube.cni gives a new profile. */
-    @EntryPoint
-    static Cni cni(Config cfg, boolean askMinikube) {
-        Profile p = null;
-        if (askMinikube) {
-            try {
-                p = find(cfg);
-            } catch (Failure f) {
-                // minikube's answer unreadable: judge by the configuration
-            }
-        }
-        String name = orAuto(p != null ? p.cni() : cniArg(cfg));
-        Boolean enforces = ENFORCING.contains(name) ? Boolean.TRUE : CNIS.contains(name) ? Boolean.FALSE : null;
-        String configured = cfg.str("minikube.cni");
-        String fix = !Boolean.FALSE.equals(enforces) ? ""
-                : p == null ? "set minikube.cni: calico in taskora.yaml (or --set minikube.cni=calico) before the profile is created"
-                : ENFORCING.contains(configured) ? "recreate the profile with minikube.cni " + configured + ": minikube delete -p " + p.name() + ", then deploy again"
-                : "set minikube.cni: calico in taskora.yaml and recreate the profile: minikube delete -p " + p.name() + ", then deploy again";
-        String of = p != null ? "profile " + p.name() : askMinikube ? "minikube.cni; no profile " + cfg.profile() + " yet" : "minikube.cni";
-        return new Cni(name, enforces, of, fix);
-    }
-
-    static List<String> startCommand(Config cfg) {
-        List<String> argv = new ArrayList<>(List.of("minikube", "start", "-p", cfg.profile(),
-                "--driver=" + cfg.str("minikube.driver"), "--cpus=" + cfg.num("minikube.cpus"),
-                "--memory=" + cfg.num("minikube.memoryMiB") + "mb", "--disk-size=" + cfg.num("minikube.diskGiB") + "g"));
-        String kv = cfg.str("minikube.kubernetesVersion");
-        if (!kv.isEmpty()) argv.add("--kubernetes-version=" + kv);
-        if (!cniArg(cfg).isEmpty()) argv.add("--cni=" + cniArg(cfg));
-        for (String a : cfg.list("minikube.addons")) argv.add("--addons=" + a);
-        return argv;
-    }
-
-    /** Brings the profile to "running as configured"; the decision table of docs/TOOLKIT.md. */
-    @EntryPoint
-    static Outcome ensure(Config cfg) {
-        Profile p = find(cfg);
-        String name = cfg.profile();
-        Duration startTimeout = Duration.ofMinutes(15);
-        if (p == null) {
-            if (!CNIS.contains(cfg.str("minikube.cni")) && !cfg.str("minikube.cni").isEmpty()) cfg.existingFile("minikube.cni");
-            Cmd.check(Cmd.change(startCommand(cfg), startTimeout, Console::detail), "minikube start", "see `minikube logs -p " + name + "`");
-            return new Outcome("created", "profile " + name + (Cmd.dryRun ? " would be created and started" : " created and started"));
-        }
-        List<String> bad = mismatches(p, cfg);
-        if ("Running".equals(p.status())) {
-            if (!bad.isEmpty()) throw mismatch(cfg, p, bad);
-            List<String> enabled = enableAddons(cfg);
-            return new Outcome(enabled.isEmpty() ? "unchanged" : "addons",
-                    enabled.isEmpty() ? "profile " + name + " is running as configured; nothing to do"
-                            : "profile " + name + " is running; " + (Cmd.dryRun ? "would enable" : "enabled") + " addons " + String.join(", ", enabled));
-        }
-        if (!bad.isEmpty()) throw mismatch(cfg, p, bad);
-        // Stopped, Paused, Error...: start it with its own settings, then the addons.
-        Cmd.check(Cmd.change(List.of("minikube", "start", "-p", name), startTimeout, Console::detail),
-                "minikube start", "see `minikube logs -p " + name + "`");
-        List<String> enabled = enableAddons(cfg);
-        return new Outcome("started", "profile " + name + " was " + p.status().toLowerCase() + (Cmd.dryRun ? "; would be started" : "; started")
-                + (enabled.isEmpty() ? "" : (Cmd.dryRun ? ", would enable addons " : ", enabled addons ") + String.join(", ", enabled)));
-    }
-
-    static Failure mismatch(Config cfg, Profile p, List<String> bad) {
-        return new Failure(Exit.PROFILE_MISMATCH, "minikube profile " + p.name() + " (" + p.status().toLowerCase()
-                + ") has " + String.join(", ", bad) + "; it is left as it is",
-                "recreate it: minikube delete -p " + p.name() + " && jbang minikube-profile@taskora"
-                        + "   (or keep it: --set minikube.cpus=" + p.cpus() + " --set minikube.memoryMiB=" + p.memoryMiB()
-                        + (p.driver().isEmpty() ? "" : " --set minikube.driver=" + p.driver())
-                        + (cniArg(cfg).isEmpty() ? "" : " --set minikube.cni=" + orAuto(p.cni())) + ")");
-    }
-
-    /** Enables the configured addons that `minikube addons list -o json` reports disabled. */
-    static List<String> enableAddons(Config cfg) {
-        List<String> want = cfg.list("minikube.addons");
-        List<String> enabled = new ArrayList<>();
-        if (want.isEmpty()) return enabled;
-        Cmd.Result r = Cmd.query(List.of("minikube", "addons", "list", "-p", cfg.profile(), "-o", "json"), Duration.ofSeconds(60));
-        Object doc = r.ok() ? Json.parse(r.out(), "minikube addons list -o json") : null;
-        for (String a : want) {
-            Object st = Json.at(doc, a, "Status");
-            if (st != null && "enabled".equals(String.valueOf(st))) continue;
-            if (doc instanceof Map<?, ?> m && !m.isEmpty() && !m.containsKey(a))
-                throw new Failure(Exit.USAGE, "minikube has no addon '" + a + "' (key minikube.addons)",
-                        "see `minikube addons list -p " + cfg.profile() + "`");
-            Cmd.check(Cmd.change(List.of("minikube", "addons", "enable", a, "-p", cfg.profile()), Duration.ofMinutes(5)),
-                    "minikube addons enable " + a, null);
-            enabled.add(a);
-        }
-        return enabled;
-    }
-
-    static int deleteProfile(Config cfg) {
-        Profile p = find(cfg);
-        if (p == null) {
-            Console.info("profile " + cfg.profile() + " does not exist; nothing to delete");
+        if (delete) {
+            Minikube.Deletion d = Minikube.delete(cfg);
+            Console.info("profile " + cfg.profile() + (d == Minikube.Deletion.ABSENT ? " does not exist; nothing to delete" : " deleted"));
             return Exit.OK;
         }
-        Cmd.check(Cmd.change(List.of("minikube", "delete", "-p", cfg.profile()), Duration.ofMinutes(5)), "minikube delete", null);
-        Console.info("profile " + cfg.profile() + " deleted");
+        Console.heading("minikube profile " + cfg.profile());
+        Console.info(Minikube.ensure(cfg).summary());
         return Exit.OK;
     }
 }
+

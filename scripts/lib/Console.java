@@ -1,14 +1,9 @@
 // Console output shared by the Taskora scripts: colour (jansi; off when stdout is not a terminal
 // or NO_COLOR is set), step headings, aligned tables, the exit codes every script uses, the error
 // handling of every command line (expected failures: one line and a hint; anything else: exit 70,
-// a bug-report line, the stack trace only with --verbose), and @EntryPoint, which marks what a step
-// script declares for other scripts (deploy, ai-ops) to call.
+// a bug-report line, the stack trace only with --verbose).
 //DEPS org.fusesource.jansi:jansi:2.4.3
 
-import java.lang.annotation.ElementType;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.lang.annotation.Target;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,16 +28,6 @@ final class Exit {
 
     private Exit() {}
 }
-
-/**
- * Marks a step script's declared entry points: the methods and types other scripts may call
- * (deploy, ai-ops). Everything else in a step script is its own business. StepApiTest checks that
- * a script including a step script with //SOURCES uses only these, and that each step script's
- * header lists them.
- */
-@Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.METHOD, ElementType.TYPE})
-@interface EntryPoint {}
 
 /** An expected failure: one clear line (plus an optional hint), an exit code, no stack trace. */
 final class Failure extends RuntimeException {
@@ -80,7 +65,13 @@ final class Console {
 
     /** Runs a picocli command with the shared error handling (one line, hint, exit code). */
     static int execute(Object command, String... args) {
+        return commandLine(command, args).execute(args);
+    }
+
+    /** The command line every script runs: --help as wide as the terminal, failures as one line and a hint. */
+    static picocli.CommandLine commandLine(Object command, String... args) {
         picocli.CommandLine cl = new picocli.CommandLine(command);
+        cl.setUsageHelpAutoWidth(true); // picocli measures the terminal; 80 columns when it cannot tell
         String name = cl.getCommandName();
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (ex instanceof Failure f) {
@@ -93,7 +84,7 @@ final class Console {
             Console.error(name, ex.getMessage(), "see " + name + " --help");
             return Exit.USAGE;
         });
-        return cl.execute(args);
+        return cl;
     }
 
     /** A bug: one line naming it, where to report it, the stack trace only when asked for. */
@@ -142,25 +133,90 @@ final class Console {
         return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
+    /** The width tables keep within (a normal terminal; wider ones leave room to spare). */
+    static final int WIDTH = 100;
+    /** No column is narrowed below this when a table must fit WIDTH. */
+    static final int MIN_COLUMN = 12;
+
     /** Prints rows aligned under the headers; cells may carry colour (widths ignore it). */
     static void table(List<String> headers, List<List<String>> rows) {
+        table(headers, rows, null);
+    }
+
+    /**
+     * Prints rows aligned under the headers, within WIDTH columns: when the cells are wider, the
+     * widest columns are narrowed and their cells wrap within the column. `under` (null: none)
+     * holds a line for each row printed beneath it, indented and wrapped to WIDTH (preflight's fix).
+     */
+    static void table(List<String> headers, List<List<String>> rows, List<String> under) {
         List<List<String>> all = new ArrayList<>();
         all.add(headers);
         all.addAll(rows);
-        int[] w = new int[headers.size()];
-        for (List<String> r : all)
-            for (int i = 0; i < r.size() && i < w.length; i++) w[i] = Math.max(w[i], visible(r.get(i)).length());
+        int[] w = widths(headers.size(), all, WIDTH);
         for (int n = 0; n < all.size(); n++) {
             List<String> r = all.get(n);
-            StringBuilder sb = new StringBuilder();
+            List<List<String>> cells = new ArrayList<>();
+            int height = 1;
             for (int i = 0; i < r.size() && i < w.length; i++) {
-                String cell = n == 0 ? bold(r.get(i)) : r.get(i);
-                sb.append(cell);
-                if (i < r.size() - 1) sb.append(" ".repeat(w[i] - visible(r.get(i)).length() + 2));
+                List<String> lines = wrap(n == 0 ? bold(r.get(i)) : r.get(i), w[i]);
+                cells.add(lines);
+                height = Math.max(height, lines.size());
             }
-            System.out.println(sb.toString().stripTrailing());
+            for (int line = 0; line < height; line++) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < cells.size(); i++) {
+                    String piece = line < cells.get(i).size() ? cells.get(i).get(line) : "";
+                    sb.append(piece);
+                    if (i < cells.size() - 1) sb.append(" ".repeat(w[i] - visible(piece).length() + 2));
+                }
+                System.out.println(sb.toString().stripTrailing());
+            }
+            String note = n == 0 || under == null || n - 1 >= under.size() ? null : under.get(n - 1);
+            if (note != null && !note.isBlank())
+                for (String l : wrap(note, WIDTH - 6)) System.out.println("      " + l);
         }
         System.out.flush();
+    }
+
+    /** Column widths: each column's widest cell, the widest columns narrowed (not below MIN_COLUMN) until the row fits `max`. */
+    static int[] widths(int columns, List<List<String>> rows, int max) {
+        int[] w = new int[columns];
+        for (List<String> r : rows)
+            for (int i = 0; i < r.size() && i < w.length; i++) w[i] = Math.max(w[i], visible(r.get(i)).length());
+        int total = java.util.Arrays.stream(w).sum() + 2 * (columns - 1);
+        while (total > max) {
+            int widest = 0;
+            for (int i = 1; i < w.length; i++) if (w[i] > w[widest]) widest = i;
+            if (w[widest] <= MIN_COLUMN) break;
+            w[widest]--;
+            total--;
+        }
+        return w;
+    }
+
+    /**
+     * A cell as lines of at most `width` visible characters, broken at spaces (a longer word is
+     * cut). A cell painted in one colour keeps it on every line.
+     */
+    static List<String> wrap(String cell, int width) {
+        String text = visible(cell);
+        if (text.length() <= width) return List.of(cell == null ? "" : cell);
+        java.util.regex.Matcher paint = java.util.regex.Pattern.compile("^(\u001B\\[[0-9;]*m)+").matcher(cell);
+        String on = paint.find() ? paint.group() : "", off = on.isEmpty() ? "" : "\u001B[0m";
+        List<String> out = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            while (word.length() > width) { // a word longer than the column: cut it
+                if (line.length() > 0) { out.add(line.toString()); line.setLength(0); }
+                out.add(word.substring(0, width));
+                word = word.substring(width);
+            }
+            if (line.length() > 0 && line.length() + 1 + word.length() > width) { out.add(line.toString()); line.setLength(0); }
+            if (line.length() > 0) line.append(' ');
+            line.append(word);
+        }
+        if (line.length() > 0) out.add(line.toString());
+        return out.stream().map(l -> on + l + off).toList();
     }
 
     static String visible(String s) {

@@ -8,7 +8,7 @@
 // docs: `docker ai [PROMPT]`, `-C/--working-dir`), so ai-ops hands each Dockerfile to it in the
 // terminal (the prompt names the file, the working directory is the build context) and reads
 // nothing back; without a terminal, or with --json, it says so and reviews with hadolint.
-//SOURCES ../BuildImages.java
+//SOURCES Images.java Digest.java
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -134,20 +134,20 @@ final class DockerfileReview {
     /** build-images' checks on each service's image with its current content tag, when that image exists. */
     static List<Finding> imageChecks(Config cfg, Map<String, Path> dockerfiles, List<String> notes) {
         List<Finding> out = new ArrayList<>();
-        String store;
-        List<BuildImages.Image> images;
+        Images.Store store;
+        List<Images.Image> images;
         try {
-            store = BuildImages.store(cfg, null);
-            images = BuildImages.plan(cfg, List.copyOf(dockerfiles.keySet()));
+            store = Images.store(cfg, null);
+            images = Images.plan(cfg, List.copyOf(dockerfiles.keySet()));
         } catch (Failure f) {
             notes.add("image checks skipped: " + f.getMessage());
             return out;
         }
-        for (BuildImages.Image image : images) {
+        for (Images.Image image : images) {
             String s = image.service(), ref = image.ref();
             List<String> problems;
             try {
-                problems = BuildImages.checkBuilt(cfg, store, image);
+                problems = Images.checkBuilt(cfg, store, image);
             } catch (Failure f) { // e.g. the Minikube profile is not running: no store to look in
                 notes.add("image checks skipped: " + f.getMessage());
                 return out;

@@ -131,14 +131,17 @@ final class Reach {
         return (tls ? "https://" : "http://") + host;
     }
 
-    /** The Service of a component, found by its labels: its name and first port ("" when it has none). */
-    static String[] service(Config cfg, String component) {
+    /** A component's Service: its name and first port ("" when it has none). */
+    record Service(String name, String port) {}
+
+    /** The Service of a component, found by its labels. */
+    static Service service(Config cfg, String component) {
         Cmd.Result r = Cmd.check(Cmd.query(cfg.kubectl("get", "services", "-n", cfg.namespace(), "-l",
                 "app.kubernetes.io/instance=" + cfg.release() + ",app.kubernetes.io/component=" + component, "-o", "json")),
                 "kubectl get services", null);
         List<?> items = Json.items(Json.parse(r.out(), "kubectl get services"), "items");
         if (items.isEmpty())
             throw new Failure(Exit.CHECK_FAILED, "no Service labelled app.kubernetes.io/component=" + component + " in release " + cfg.release());
-        return new String[] {Json.text(items.get(0), "metadata", "name"), Json.text(items.get(0), "spec", "ports", 0, "port")};
+        return new Service(Json.text(items.get(0), "metadata", "name"), Json.text(items.get(0), "spec", "ports", 0, "port"));
     }
 }

@@ -69,30 +69,26 @@ class BuildImagesTest {
     void imageChecksFromDockerInspect() {
         String good = inspect("{\"Size\": 1000, \"Config\": {\"User\": \"10001\", \"Env\": [\"PATH=/usr/bin\", \"JWT_SECRET_FILE=/run/s\", \"LOG_LEVEL=INFO\"],"
                 + "\"Labels\": {\"org.opencontainers.image.title\": \"x\"}, \"Healthcheck\": {\"Test\": [\"CMD\", \"/bin/true\"]}}}");
-        assertEquals(List.of(), BuildImages.checkImage(Toolkit.json(good), "/bin/sh -c #(nop) COPY file:abc in /srv", 1 << 20));
+        assertEquals(List.of(), Images.checkImage(Toolkit.json(good), "/bin/sh -c #(nop) COPY file:abc in /srv", 1 << 20));
         String bad = inspect("{\"Size\": 3145728, \"Config\": {\"User\": \"root\", \"Env\": [\"DB_PASSWORD=hunter2\"],"
                 + "\"Labels\": {\"deploy.token\": \"abc123\"}, \"Healthcheck\": {\"Test\": [\"NONE\"]}}}");
-        List<String> p = BuildImages.checkImage(Toolkit.json(bad), "RUN /bin/sh -c export API_KEY=abcdef && build", 1 << 20);
-        assertEquals(6, p.size(), p.toString());
-        assertTrue(p.get(0).startsWith("size 3.0 MiB over the budget of 1.0 MiB"), p.get(0));
-        assertTrue(p.contains("runs as root (add a numeric non-root USER)"));
-        assertTrue(p.contains("no HEALTHCHECK"));
-        assertTrue(p.contains("env DB_PASSWORD holds a secret-looking value"));
-        assertTrue(p.contains("label deploy.token holds a secret-looking value"));
-        assertTrue(p.contains("history sets API_KEY (a secret baked into a layer)"));
+        List<String> p = Images.checkImage(Toolkit.json(bad), "RUN /bin/sh -c export API_KEY=abcdef && build", 1 << 20);
+        assertEquals(List.of("size 3.0 MiB over the budget of 1.0 MiB", "runs as root (add a numeric non-root USER)", "no HEALTHCHECK",
+                "env DB_PASSWORD holds a secret-looking value", "label deploy.token holds a secret-looking value",
+                "history sets API_KEY (a secret baked into a layer)"), p);
         String noUser = inspect("{\"Size\": 1, \"Config\": {\"User\": \"\", \"Healthcheck\": {\"Test\": [\"CMD\", \"x\"]},"
                 + "\"Env\": [\"GREETING=-----BEGIN RSA PRIVATE KEY-----abc\"]}}");
         assertEquals(List.of("runs as root (add a numeric non-root USER)", "env GREETING holds a secret-looking value"),
-                BuildImages.checkImage(Toolkit.json(noUser), "", 1 << 20));
+                Images.checkImage(Toolkit.json(noUser), "", 1 << 20));
     }
 
     @Test
     void dockerEnvOutputIsParsed() {
-        Map<String, String> env = BuildImages.parseDockerEnv("DOCKER_TLS_VERIFY=1\nDOCKER_HOST=tcp://192.168.49.2:2376\n"
+        Map<String, String> env = Images.parseDockerEnv("DOCKER_TLS_VERIFY=1\nDOCKER_HOST=tcp://192.168.49.2:2376\n"
                 + "DOCKER_CERT_PATH=/home/u/.minikube/certs\nMINIKUBE_ACTIVE_DOCKERD=taskora\n");
-        assertEquals("tcp://192.168.49.2:2376", env.get("DOCKER_HOST"));
-        assertEquals(4, env.size());
-        assertEquals("tcp://h:1", BuildImages.parseDockerEnv("export DOCKER_HOST=\"tcp://h:1\"\n# comment\n").get("DOCKER_HOST"));
+        assertEquals(Map.of("DOCKER_TLS_VERIFY", "1", "DOCKER_HOST", "tcp://192.168.49.2:2376", "DOCKER_CERT_PATH", "/home/u/.minikube/certs",
+                "MINIKUBE_ACTIVE_DOCKERD", "taskora"), env);
+        assertEquals("tcp://h:1", Images.parseDockerEnv("export DOCKER_HOST=\"tcp://h:1\"\n# comment\n").get("DOCKER_HOST"));
     }
 
     @Test
@@ -102,7 +98,8 @@ class BuildImagesTest {
         Toolkit.Run first = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--target", "context").expect(0);
         List<String> refs = refs(first);
         assertEquals(2, refs.size(), first.out());
-        assertTrue(first.out().lines().filter(l -> l.startsWith("frontend ") || l.startsWith("backend ")).allMatch(l -> l.contains(" built ") && l.contains(" ok")), first.out());
+        assertEquals(List.of("frontend built ok", "backend built ok"), first.out().lines().filter(l -> l.startsWith("frontend ") || l.startsWith("backend "))
+                .map(l -> l.split("\\s+")).map(c -> c[0] + " " + c[2] + " " + c[c.length - 1]).toList(), "both rows: built, checks ok\n" + first.out());
         for (String ref : refs) {
             Object doc = Toolkit.json(Toolkit.docker("image", "inspect", ref).expect(0).out());
             assertEquals("10001", Json.text(doc, 0, "Config", "User"), "the image is really in the local engine");
@@ -243,5 +240,18 @@ class BuildImagesTest {
         assertTrue(r.out().contains("--build-arg GREETING=hello"), r.out());
         Object doc = Toolkit.json(Toolkit.docker("image", "inspect", ref).expect(0).out());
         assertEquals("hello", Json.text(doc, 0, "Config", "Labels", "greeting"));
+    }
+
+    /** The one place a tag is computed: scripts/lib/Images.java (build-images, deploy and ai-ops review-dockerfiles all plan through it). */
+    @Test
+    void anImageTagIsComputedInOnePlace() throws Exception {
+        List<String> where = new ArrayList<>();
+        try (var files = Files.walk(Toolkit.REPO.resolve("scripts"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                String code = Files.readString(f).replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"").replaceAll("(?m)//.*$", "");
+                if (code.contains("Digest.dockerBuild(") || code.contains("gitTag(")) where.add(Toolkit.REPO.relativize(f).toString());
+            }
+        }
+        assertEquals(List.of("scripts/lib/Images.java"), where, "only Images.plan computes tags");
     }
 }

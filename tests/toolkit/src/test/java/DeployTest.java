@@ -39,13 +39,13 @@ class DeployTest {
         return r;
     }
 
-    static List<BuildImages.Image> builtImages() {
-        return List.of(new BuildImages.Image("frontend", "frontend", "taskora/frontend", "sha-aaa", Path.of("."), Path.of("x"), Map.of()),
-                new BuildImages.Image("mcp-server", "mcpServer", "taskora/mcp-server", "sha-bbb", Path.of("."), Path.of("x"), Map.of()));
+    static List<Images.Image> builtImages() {
+        return List.of(new Images.Image("frontend", "frontend", "taskora/frontend", "sha-aaa", Path.of("."), Path.of("x"), Map.of()),
+                new Images.Image("mcp-server", "mcpServer", "taskora/mcp-server", "sha-bbb", Path.of("."), Path.of("x"), Map.of()));
     }
 
-    static List<String> helmArgs(Config cfg, List<BuildImages.Image> images, int major) {
-        return Deploy.release(cfg, images, "taskora-secrets", major).args();
+    static List<String> helmArgs(Config cfg, List<Images.Image> images, int major) {
+        return Release.command(cfg, images, "taskora-secrets", major).args();
     }
 
     @Test
@@ -110,15 +110,38 @@ class DeployTest {
         assertTrue(r.out().contains("the chart generates the Secret once and keeps it"), r.out());
     }
 
+    /** The summary table fits 100 columns: a long outcome (a dry run's refusal can be 600 characters) wraps within its column. */
+    @Test
+    void theSummaryTableFitsAHundredColumns() {
+        String outcome = ("this upgrade of release tiny would change what Kubernetes cannot change in place: StatefulSet/tiny-postgresql "
+                + "spec.volumeClaimTemplates[data].spec.resources.requests.storage: 1Gi -> 2Gi ").repeat(4).strip();
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            Console.table(List.of("STEP", "STATUS", "TIME", "OUTCOME"), List.of(List.of("checks", "FAIL", "1.2s", outcome),
+                    List.of("total", "", "1.2s", "")));
+        } finally {
+            System.setOut(out);
+        }
+        List<String> lines = buf.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(List.of(), lines.stream().filter(l -> l.length() > 100).toList(), "no line over 100 columns");
+        assertEquals("checks  FAIL    1.2s  " + outcome.substring(0, outcome.lastIndexOf(' ', 78)), lines.get(1), "the first line of the row");
+        int column = "checks  FAIL    1.2s  ".length();
+        String rejoined = String.join(" ", lines.subList(1, lines.size() - 1).stream().map(l -> l.substring(column)).toList());
+        assertEquals(outcome, rejoined, "the outcome wraps within its column, every word kept");
+        assertEquals("total" + " ".repeat(11) + "1.2s", lines.get(lines.size() - 1));
+    }
+
     @Test
     void rolloutPendingReadsWorkloadStatus() {
-        Object doc = Toolkit.json("""
+        Kube.Workloads doc = Json.bind("""
                 {"items":[{"kind":"Deployment","metadata":{"name":"fe","generation":2},"spec":{"replicas":2},
                  "status":{"readyReplicas":2,"updatedReplicas":2,"observedGeneration":2}},
                 {"kind":"Deployment","metadata":{"name":"be","generation":3},"spec":{"replicas":1},
                  "status":{"readyReplicas":1,"updatedReplicas":1,"observedGeneration":2}},
-                {"kind":"StatefulSet","metadata":{"name":"pg","generation":1},"spec":{"replicas":1},"status":{"observedGeneration":1}}]}""");
-        assertEquals(List.of("Deployment/be 1/1 ready", "StatefulSet/pg 0/1 ready"), Deploy.rolloutPending(doc));
+                {"kind":"StatefulSet","metadata":{"name":"pg","generation":1},"spec":{"replicas":1},"status":{"observedGeneration":1}}]}""", Kube.Workloads.class, "test input");
+        assertEquals(List.of("Deployment/be 1/1 ready", "StatefulSet/pg 0/1 ready"), Release.rolloutPending(doc.items()));
     }
 
     @Test

@@ -48,35 +48,35 @@ class ImmutableFieldsTest {
     @Test
     void prodToDevInPlaceChangesThePostgresqlVolumeSize() {
         assertEquals(List.of("StatefulSet/taskora-postgresql spec.volumeClaimTemplates[data].spec.resources.requests.storage: 5Gi -> 1Gi"),
-                Deploy.immutableChanges(render("values-dev.yaml"), live()));
+                ImmutableFields.changes(render("values-dev.yaml"), live()));
     }
 
     @Test
     void theSameValuesOrTheSameSizeWrittenOtherwiseChangeNothing() {
-        assertEquals(List.of(), Deploy.immutableChanges(render("values-prod.yaml"), live()), "the API server's defaults are no change");
-        assertEquals(List.of(), Deploy.immutableChanges(render("values-prod.yaml", "postgresql.persistence.size=5120Mi"), live()), "5120Mi is 5Gi");
-        assertEquals(List.of(), Deploy.immutableChanges(render("values-prod.yaml", "frontend.replicaCount=3", "backend.image.tag=sha-new"), live()),
+        assertEquals(List.of(), ImmutableFields.changes(render("values-prod.yaml"), live()), "the API server's defaults are no change");
+        assertEquals(List.of(), ImmutableFields.changes(render("values-prod.yaml", "postgresql.persistence.size=5120Mi"), live()), "5120Mi is 5Gi");
+        assertEquals(List.of(), ImmutableFields.changes(render("values-prod.yaml", "frontend.replicaCount=3", "backend.image.tag=sha-new"), live()),
                 "replicas and images change in place");
-        assertEquals(List.of(), Deploy.immutableChanges(render("values-dev.yaml"), List.of()), "nothing live yet: an install");
+        assertEquals(List.of(), ImmutableFields.changes(render("values-dev.yaml"), List.of()), "nothing live yet: an install");
     }
 
     @Test
     void eachImmutableFieldOfTheStatefulSetIsNamedOldToNew() {
         List<Object> prod = render("values-prod.yaml");
         assertEquals(List.of("StatefulSet/taskora-postgresql spec.volumeClaimTemplates[data].spec.storageClassName: (unset) -> fast"),
-                Deploy.immutableChanges(render("values-prod.yaml", "postgresql.persistence.storageClass=fast"), live()));
+                ImmutableFields.changes(render("values-prod.yaml", "postgresql.persistence.storageClass=fast"), live()));
         assertEquals(List.of("StatefulSet/taskora-postgresql spec.volumeClaimTemplates[data].spec.accessModes: [\"ReadWriteMany\"] -> [\"ReadWriteOnce\"]"),
-                Deploy.immutableChanges(prod, liveWith("StatefulSet", s -> {
+                ImmutableFields.changes(prod, liveWith("StatefulSet", s -> {
                     @SuppressWarnings("unchecked") Map<String, Object> t = (Map<String, Object>) Json.at(s, "volumeClaimTemplates", 0, "spec");
                     t.put("accessModes", List.of("ReadWriteMany"));
                 })));
         assertEquals(List.of("StatefulSet/taskora-postgresql spec.serviceName: taskora-db -> taskora-postgresql-hl"),
-                Deploy.immutableChanges(prod, liveWith("StatefulSet", s -> s.put("serviceName", "taskora-db"))));
+                ImmutableFields.changes(prod, liveWith("StatefulSet", s -> s.put("serviceName", "taskora-db"))));
         assertEquals(List.of("StatefulSet/taskora-postgresql spec.podManagementPolicy: Parallel -> OrderedReady"),
-                Deploy.immutableChanges(prod, liveWith("StatefulSet", s -> s.put("podManagementPolicy", "Parallel"))));
+                ImmutableFields.changes(prod, liveWith("StatefulSet", s -> s.put("podManagementPolicy", "Parallel"))));
         assertEquals(List.of("StatefulSet/taskora-postgresql spec.volumeClaimTemplates: (none) -> data"),
-                Deploy.immutableChanges(prod, liveWith("StatefulSet", s -> s.put("volumeClaimTemplates", List.of()))));
-        List<String> selector = Deploy.immutableChanges(prod, liveWith("StatefulSet", s -> s.put("selector",
+                ImmutableFields.changes(prod, liveWith("StatefulSet", s -> s.put("volumeClaimTemplates", List.of()))));
+        List<String> selector = ImmutableFields.changes(prod, liveWith("StatefulSet", s -> s.put("selector",
                 Map.of("matchLabels", Map.of("app.kubernetes.io/instance", "taskora", "app.kubernetes.io/name", "db")))));
         assertEquals(1, selector.size(), selector.toString());
         assertTrue(selector.get(0).startsWith("StatefulSet/taskora-postgresql spec.selector: {\"matchLabels\":{") && selector.get(0).contains("\"db\"")
@@ -85,7 +85,7 @@ class ImmutableFieldsTest {
 
     @Test
     void aDeploymentsSelectorIsImmutableToo() {
-        List<String> c = Deploy.immutableChanges(render("values-prod.yaml"), liveWith("Deployment", s -> s.put("selector",
+        List<String> c = ImmutableFields.changes(render("values-prod.yaml"), liveWith("Deployment", s -> s.put("selector",
                 Map.of("matchLabels", Map.of("app", "backend")))));
         assertEquals(1, c.size(), c.toString());
         assertTrue(c.get(0).startsWith("Deployment/taskora-backend spec.selector: {\"matchLabels\":{\"app\":\"backend\"}} -> "), c.get(0));

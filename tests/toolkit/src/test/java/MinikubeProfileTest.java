@@ -28,47 +28,46 @@ class MinikubeProfileTest {
 
     @Test
     void parsesTheProfileList() {
-        MinikubeProfile.Profile p = MinikubeProfile.parse(LIST, "taskora");
-        assertEquals(new MinikubeProfile.Profile("taskora", "Running", "docker", 2, 4096, "v1.31.0", ""), p);
-        assertEquals("Stopped", MinikubeProfile.parse(LIST, "other").status());
-        assertEquals("calico", MinikubeProfile.parse(LIST, "other").cni(), "KubernetesConfig.CNI: --cni as the profile was created with");
-        assertNull(MinikubeProfile.parse(LIST, "absent"));
-        assertNull(MinikubeProfile.parse("{\"error\":{\"Kind\":\"MK_USAGE_NO_PROFILE\"}}", "taskora"), "no profiles at all");
+        Minikube.Profile p = Minikube.parse(LIST, "taskora");
+        assertEquals(new Minikube.Profile("taskora", "Running", "docker", 2, 4096, "v1.31.0", ""), p);
+        assertEquals("Stopped", Minikube.parse(LIST, "other").status());
+        assertEquals("calico", Minikube.parse(LIST, "other").cni(), "KubernetesConfig.CNI: --cni as the profile was created with");
+        assertNull(Minikube.parse(LIST, "absent"));
+        assertNull(Minikube.parse("{\"error\":{\"Kind\":\"MK_USAGE_NO_PROFILE\"}}", "taskora"), "no profiles at all");
     }
 
     @Test
     void fewerCpusLessMemoryOrAnotherDriverIsAMismatchMoreIsNot() {
         Config c = cfg("minikube.cpus=4", "minikube.memoryMiB=8192");
-        List<String> bad = MinikubeProfile.mismatches(MinikubeProfile.parse(LIST, "taskora"), c);
-        assertEquals(2, bad.size(), bad.toString());
-        assertTrue(bad.get(0).startsWith("2 CPUs (taskora.yaml asks for 4)"));
-        assertTrue(MinikubeProfile.mismatches(new MinikubeProfile.Profile("x", "Running", "docker", 8, 16384, "", ""), c).isEmpty());
+        List<String> bad = Minikube.mismatches(Minikube.parse(LIST, "taskora"), c);
+        assertEquals(List.of("2 CPUs (taskora.yaml asks for 4)", "4096 MiB memory (taskora.yaml asks for 8192)"), bad);
+        assertTrue(Minikube.mismatches(new Minikube.Profile("x", "Running", "docker", 8, 16384, "", ""), c).isEmpty());
         assertEquals(List.of("driver kvm2 (taskora.yaml asks for docker)"),
-                MinikubeProfile.mismatches(new MinikubeProfile.Profile("x", "Running", "kvm2", 8, 16384, "", ""), c));
+                Minikube.mismatches(new Minikube.Profile("x", "Running", "kvm2", 8, 16384, "", ""), c));
     }
 
     /** minikube.cni is compared only when set: empty accepts any profile; auto and minikube's empty are one. */
     @Test
     void anotherCniIsAMismatchOnlyWhenMinikubeCniIsSet() {
-        MinikubeProfile.Profile plain = new MinikubeProfile.Profile("x", "Running", "docker", 8, 16384, "", "");
-        MinikubeProfile.Profile calico = new MinikubeProfile.Profile("x", "Running", "docker", 8, 16384, "", "calico");
-        assertEquals(List.of("CNI auto (taskora.yaml asks for calico)"), MinikubeProfile.mismatches(plain, cfg("minikube.cni=calico")));
-        assertEquals(List.of("CNI calico (taskora.yaml asks for flannel)"), MinikubeProfile.mismatches(calico, cfg("minikube.cni=flannel")));
-        assertEquals(List.of(), MinikubeProfile.mismatches(calico, cfg("minikube.cni=calico")));
-        assertEquals(List.of(), MinikubeProfile.mismatches(plain, cfg("minikube.cni=auto")), "auto is what a profile made without --cni runs");
-        assertEquals(List.of(), MinikubeProfile.mismatches(plain, cfg()), "empty (the default): a profile made before the key existed matches");
-        assertEquals(List.of(), MinikubeProfile.mismatches(calico, cfg()), "empty: the profile's own CNI is accepted");
+        Minikube.Profile plain = new Minikube.Profile("x", "Running", "docker", 8, 16384, "", "");
+        Minikube.Profile calico = new Minikube.Profile("x", "Running", "docker", 8, 16384, "", "calico");
+        assertEquals(List.of("CNI auto (taskora.yaml asks for calico)"), Minikube.mismatches(plain, cfg("minikube.cni=calico")));
+        assertEquals(List.of("CNI calico (taskora.yaml asks for flannel)"), Minikube.mismatches(calico, cfg("minikube.cni=flannel")));
+        assertEquals(List.of(), Minikube.mismatches(calico, cfg("minikube.cni=calico")));
+        assertEquals(List.of(), Minikube.mismatches(plain, cfg("minikube.cni=auto")), "auto is what a profile made without --cni runs");
+        assertEquals(List.of(), Minikube.mismatches(plain, cfg()), "empty (the default): a profile made before the key existed matches");
+        assertEquals(List.of(), Minikube.mismatches(calico, cfg()), "empty: the profile's own CNI is accepted");
     }
 
     @Test
     void startCommandCarriesTheProfileSettings() {
         assertEquals(List.of("minikube", "start", "-p", "tiny", "--driver=docker", "--cpus=2", "--memory=2048mb", "--disk-size=5g",
                         "--kubernetes-version=v1.31.0", "--addons=ingress", "--addons=metrics-server"),
-                MinikubeProfile.startCommand(cfg("minikube.kubernetesVersion=v1.31.0")));
+                Minikube.startCommand(cfg("minikube.kubernetesVersion=v1.31.0")));
         assertEquals(List.of("minikube", "start", "-p", "tiny", "--driver=docker", "--cpus=2", "--memory=2048mb", "--disk-size=5g",
                         "--cni=calico", "--addons=ingress", "--addons=metrics-server"),
-                MinikubeProfile.startCommand(cfg("minikube.cni=calico")));
-        assertTrue(MinikubeProfile.startCommand(cfg("minikube.cni=cni/antrea.yaml"))
+                Minikube.startCommand(cfg("minikube.cni=calico")));
+        assertTrue(Minikube.startCommand(cfg("minikube.cni=cni/antrea.yaml"))
                         .contains("--cni=" + Toolkit.FIXTURE.resolve("cni/antrea.yaml")),
                 "a manifest path resolves from taskora.yaml's folder, as every path of it does");
     }
@@ -112,17 +111,17 @@ class MinikubeProfileTest {
     /** Which CNIs enforce NetworkPolicies (the profile's own CNI wins over the configured one: PreflightTest). */
     @Test
     void theCniAndWhetherItEnforcesNetworkPolicies() {
-        assertEquals(new MinikubeProfile.Cni("auto", false, "minikube.cni",
+        assertEquals(new Minikube.Cni("auto", false, "minikube.cni",
                 "set minikube.cni: calico in taskora.yaml (or --set minikube.cni=calico) before the profile is created"),
-                MinikubeProfile.cni(cfg(), false), "empty: minikube's default, bridge on the docker driver");
+                Minikube.cni(cfg(), false), "empty: minikube's default, bridge on the docker driver");
         for (String c : List.of("bridge", "kindnet", "flannel", "auto"))
-            assertEquals(Boolean.FALSE, MinikubeProfile.cni(cfg("minikube.cni=" + c), false).enforces(), c);
+            assertEquals(Boolean.FALSE, Minikube.cni(cfg("minikube.cni=" + c), false).enforces(), c);
         for (String c : List.of("calico", "cilium")) {
-            MinikubeProfile.Cni on = MinikubeProfile.cni(cfg("minikube.cni=" + c), false);
+            Minikube.Cni on = Minikube.cni(cfg("minikube.cni=" + c), false);
             assertEquals(Boolean.TRUE, on.enforces(), c);
             assertEquals("", on.fix(), c);
         }
-        assertNull(MinikubeProfile.cni(cfg("minikube.cni=cni/antrea.yaml"), false).enforces(), "a manifest: cannot be told");
+        assertNull(Minikube.cni(cfg("minikube.cni=cni/antrea.yaml"), false).enforces(), "a manifest: cannot be told");
     }
 
     @Test

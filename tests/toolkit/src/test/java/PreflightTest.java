@@ -14,19 +14,19 @@ class PreflightTest {
 
     @Test
     void versionsAreReadFromEachToolsOutput() {
-        assertEquals("1.34.0", Preflight.version("v1.34.0"));
-        assertEquals("28.2.2", Preflight.version("28.2.2\n"));
-        assertEquals("3.22.0", Preflight.version("v3.22.0+g1234"));
-        assertEquals(null, Preflight.version("command not found: x"));
+        assertEquals("1.34.0", ToolChecks.version("v1.34.0"));
+        assertEquals("28.2.2", ToolChecks.version("28.2.2\n"));
+        assertEquals("3.22.0", ToolChecks.version("v3.22.0+g1234"));
+        assertEquals(null, ToolChecks.version("command not found: x"));
     }
 
     @Test
     void versionsCompareNumerically() {
-        assertTrue(Preflight.atLeast("1.10.0", "1.9"));
-        assertFalse(Preflight.atLeast("1.9.9", "1.10"));
-        assertTrue(Preflight.atLeast("20.10", "20.10.0"));
-        assertFalse(Preflight.atLeast("3.11.3", "3.12"));
-        assertTrue(Preflight.atLeast("4.0.0", "3.12"));
+        assertTrue(ToolChecks.atLeast("1.10.0", "1.9"));
+        assertFalse(ToolChecks.atLeast("1.9.9", "1.10"));
+        assertTrue(ToolChecks.atLeast("20.10", "20.10.0"));
+        assertFalse(ToolChecks.atLeast("3.11.3", "3.12"));
+        assertTrue(ToolChecks.atLeast("4.0.0", "3.12"));
     }
 
     @Test
@@ -66,8 +66,12 @@ class PreflightTest {
         Toolkit.World w = new Toolkit.World(tmp);
         Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString(),
                 "--set", "minikube.cpus=256").expect(Exit.CHECK_FAILED);
-        String row = r.out().lines().filter(l -> l.startsWith("host CPUs")).findFirst().orElseThrow();
-        assertTrue(row.contains("FAIL") && row.contains(">= 256") && row.contains("--set minikube.cpus="), row);
+        List<String> lines = r.out().lines().toList();
+        int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("host CPUs")).findFirst().orElseThrow());
+        long cpus = Runtime.getRuntime().availableProcessors();
+        assertTrue(lines.get(at).matches("host CPUs +required +FAIL +" + cpus + " +>= 256 \\(minikube\\.cpus\\)"), lines.get(at));
+        assertEquals("      fix: use a bigger host, or ask for fewer: --set minikube.cpus=" + Math.max(2, cpus), lines.get(at + 1),
+                "the fix is printed under its row");
     }
 
     @Test
@@ -80,7 +84,9 @@ class PreflightTest {
         assertEquals(Boolean.TRUE, Json.at(minikube, "required"));
         assertEquals(Boolean.FALSE, Json.at(minikube, "ok"));
         assertTrue(Json.text(minikube, "hint").contains("minikube"));
-        assertTrue(checks.size() >= 10, "java, docker, daemon, minikube, kubectl, helm, 3 optional, 3 host rows");
+        assertEquals(List.of("java", "docker", "docker daemon", "docker BuildKit", "minikube", "kubectl", "helm",
+                        "kubectl-ai", "kagent", "docker ai", "host CPUs", "host memory", "free disk"),
+                checks.stream().map(c -> Json.text(c, "name")).toList(), "one object per check, in the table's order");
     }
 
     @Test
@@ -126,9 +132,9 @@ class PreflightTest {
                 ok.out());
         assertFalse(ok.out().contains("warning:"), ok.out());
         // Each CNI name's verdict: MinikubeProfileTest.theCniAndWhetherItEnforcesNetworkPolicies.
-        assertEquals(null, Preflight.networkPolicyEnforcement(MinikubeProfileTest.cfg("chart.values.networkPolicy.enabled=true",
+        assertEquals(null, ToolChecks.networkPolicyEnforcement(MinikubeProfileTest.cfg("chart.values.networkPolicy.enabled=true",
                 "minikube.cni=cni/antrea.yaml"), false), "a CNI manifest cannot be told: no guess");
-        assertTrue(Preflight.warning(Preflight.networkPolicyEnforcement(MinikubeProfileTest.cfg("chart.values.networkPolicy.enabled=true",
+        assertTrue(ToolChecks.warning(ToolChecks.networkPolicyEnforcement(MinikubeProfileTest.cfg("chart.values.networkPolicy.enabled=true",
                 "minikube.cni=flannel"), false)), "flannel ignores them: a warning");
         Toolkit.Run context = w.script("Preflight", "--config", fixture(), "--set", "chart.values.networkPolicy.enabled=true",
                 "--context", "kind-test").expect(0);
@@ -161,15 +167,15 @@ class PreflightTest {
         Path values = tmp.resolve("values-np.yaml");
         java.nio.file.Files.writeString(values, "replicas: 2\nnetworkPolicy:\n  enabled: true\n");
         Config byFile = Config.load(Toolkit.FIXTURE.resolve("taskora.yaml"), List.of("environments.prod.valuesFile=" + values, "environment=prod"));
-        assertTrue(Preflight.networkPoliciesOnBy(byFile).startsWith("networkPolicy.enabled in ") && Preflight.networkPoliciesOnBy(byFile).endsWith("values-np.yaml"),
-                Preflight.networkPoliciesOnBy(byFile));
-        assertEquals(null, Preflight.networkPoliciesOnBy(Config.load(Toolkit.FIXTURE.resolve("taskora.yaml"),
+        assertTrue(ToolChecks.networkPoliciesOnBy(byFile).startsWith("networkPolicy.enabled in ") && ToolChecks.networkPoliciesOnBy(byFile).endsWith("values-np.yaml"),
+                ToolChecks.networkPoliciesOnBy(byFile));
+        assertEquals(null, ToolChecks.networkPoliciesOnBy(Config.load(Toolkit.FIXTURE.resolve("taskora.yaml"),
                 List.of("environments.prod.valuesFile=" + values, "environment=prod", "chart.values.networkPolicy.enabled=false"))), "--set wins");
-        assertEquals(null, Preflight.networkPoliciesOnBy(Config.load(Toolkit.FIXTURE.resolve("taskora.yaml"), List.of())), "no file says: off");
+        assertEquals(null, ToolChecks.networkPoliciesOnBy(Config.load(Toolkit.FIXTURE.resolve("taskora.yaml"), List.of())), "no file says: off");
         // The real chart: values.yaml turns them on, and neither values file turns them off.
         for (String env : List.of("dev", "prod"))
             assertEquals("networkPolicy.enabled in charts/taskora/values.yaml",
-                    Preflight.networkPoliciesOnBy(Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of("environment=" + env))), env);
+                    ToolChecks.networkPoliciesOnBy(Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of("environment=" + env))), env);
     }
 
     @Test
@@ -186,15 +192,15 @@ class PreflightTest {
     /** What build-images needs from docker, on a table: BuildKit, through buildx on a Docker 23+ client. */
     @Test
     void dockerBuildNeedsBuildxOnA23PlusClientAndBuildKitOnAnOlderOne() {
-        Preflight.Check missing = Preflight.buildKit("28.2.2", new Cmd.Result(1, "", "docker: unknown command: docker buildx", false), null);
+        ToolChecks.Check missing = ToolChecks.buildKit("28.2.2", new Cmd.Result(1, "", "docker: unknown command: docker buildx", false), null);
         assertFalse(missing.ok());
         assertTrue(missing.required());
         assertTrue(missing.found().contains("no buildx plugin") && missing.hint().contains("docker-buildx-plugin")
                 && missing.hint().contains("20.10 to 22 client"), missing.toString());
-        Preflight.Check plugin = Preflight.buildKit("28.2.2", new Cmd.Result(0, "github.com/docker/buildx v0.17.1 6a6e2b1\n", "", false), null);
+        ToolChecks.Check plugin = ToolChecks.buildKit("28.2.2", new Cmd.Result(0, "github.com/docker/buildx v0.17.1 6a6e2b1\n", "", false), null);
         assertTrue(plugin.ok() && plugin.found().equals("buildx 0.17.1"), plugin.toString());
-        assertTrue(Preflight.buildKit("20.10.24", null, null).ok(), "a 20.10 client has BuildKit built in (DOCKER_BUILDKIT=1)");
-        Preflight.Check off = Preflight.buildKit("20.10.24", null, "0");
+        assertTrue(ToolChecks.buildKit("20.10.24", null, null).ok(), "a 20.10 client has BuildKit built in (DOCKER_BUILDKIT=1)");
+        ToolChecks.Check off = ToolChecks.buildKit("20.10.24", null, "0");
         assertFalse(off.ok());
         assertTrue(off.hint().contains("unset DOCKER_BUILDKIT"), off.hint());
     }
@@ -210,8 +216,8 @@ class PreflightTest {
             Path c = Path.of(d, "docker");
             if (!java.nio.file.Files.isExecutable(c)) continue;
             Toolkit.Run v = Toolkit.exec(List.of(c.toString(), "version", "--format", "{{.Client.Version}}"), java.util.Map.of(), tmp, null, 60);
-            String ver = Preflight.version(v.out());
-            if (ver == null || !Preflight.atLeast(ver, "23")) continue;
+            String ver = ToolChecks.version(v.out());
+            if (ver == null || !ToolChecks.atLeast(ver, "23")) continue;
             if (Toolkit.exec(List.of(c.toString(), "buildx", "version"), java.util.Map.of(), tmp, null, 60).exit() != 0) { client = c; break; }
         }
         org.junit.jupiter.api.Assumptions.assumeTrue(client != null, "no Docker 23+ client without buildx on this machine");

@@ -26,12 +26,12 @@ class SmokeTest {
 
     @Test
     void podsReadyIgnoresJobPodsAndNamesTheOthers() {
-        Failure f = assertThrows(Failure.class, () -> Smoke.podsReady(Toolkit.json(PODS)));
+        Failure f = assertThrows(Failure.class, () -> SmokeChecks.podsReady(Toolkit.json(PODS)));
         assertEquals("1/2 Ready; not Ready: api-1 (Running)", f.getMessage());
         String healthy = "{\"items\":[{\"metadata\":{\"name\":\"a\"},\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}},"
                 + "{\"metadata\":{\"name\":\"m\",\"ownerReferences\":[{\"kind\":\"Job\"}]},\"status\":{\"phase\":\"Running\"}}]}";
-        assertEquals("1/1 Ready", Smoke.podsReady(Toolkit.json(healthy)), "a running Job pod is not a serving pod");
-        assertThrows(Failure.class, () -> Smoke.podsReady(Toolkit.json("{\"items\":[]}")), "no pods is a failure");
+        assertEquals("1/1 Ready", SmokeChecks.podsReady(Toolkit.json(healthy)), "a running Job pod is not a serving pod");
+        assertThrows(Failure.class, () -> SmokeChecks.podsReady(Toolkit.json("{\"items\":[]}")), "no pods is a failure");
     }
 
     @Test
@@ -41,11 +41,11 @@ class SmokeTest {
         Object slices = Toolkit.json("{\"items\":[{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"fe\"}},"
                 + "\"endpoints\":[{\"addresses\":[\"10.0.0.1\"],\"conditions\":{\"ready\":true}}]},"
                 + "{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"db\"}},\"endpoints\":[{\"addresses\":[\"10.0.0.2\"],\"conditions\":{\"ready\":false}}]}]}");
-        Failure f = assertThrows(Failure.class, () -> Smoke.servicesHaveEndpoints(svcs, slices));
+        Failure f = assertThrows(Failure.class, () -> SmokeChecks.servicesHaveEndpoints(svcs, slices));
         assertEquals("no ready endpoints: db", f.getMessage());
         Object ok = Toolkit.json("{\"items\":[{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"fe\"}},\"endpoints\":[{\"conditions\":{}}]},"
                 + "{\"metadata\":{\"labels\":{\"kubernetes.io/service-name\":\"db\"}},\"endpoints\":[{\"conditions\":{\"ready\":true}}]}]}");
-        assertEquals("2/2 with endpoints", Smoke.servicesHaveEndpoints(svcs, ok));
+        assertEquals("2/2 with endpoints", SmokeChecks.servicesHaveEndpoints(svcs, ok));
     }
 
     /** The journey against a frontend that forgets the session cookie: the login checks fail, by name. */
@@ -64,9 +64,9 @@ class SmokeTest {
         });
         server.start();
         try {
-            List<Smoke.Result> r = Smoke.journey("http://127.0.0.1:" + server.getAddress().getPort(), "add a task to buy milk", "buy milk");
+            List<SmokeChecks.Result> r = SmokeChecks.journey("http://127.0.0.1:" + server.getAddress().getPort(), "add a task to buy milk", "buy milk");
             Map<String, Boolean> ok = new java.util.LinkedHashMap<>();
-            for (Smoke.Result x : r) ok.put(x.name(), x.ok());
+            for (SmokeChecks.Result x : r) ok.put(x.name(), x.ok());
             assertEquals(true, ok.get("frontend /api/health"));
             assertEquals(true, ok.get("frontend login page"));
             assertEquals(false, ok.get("sign up"), "no taskora_session cookie");
@@ -91,7 +91,10 @@ class SmokeTest {
         deployed(w);
         Toolkit.Run r = w.script("Smoke", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString()).expect(0);
         assertTrue(r.out().contains("smoke: 14 passed, 0 failed"), r.out());
-        assertTrue(r.out().lines().filter(l -> l.startsWith("PASS ")).count() == 14, r.out());
+        assertEquals(List.of("pods Ready", "services have endpoints", "backend /healthz", "backend /readyz", "frontend /api/health",
+                        "frontend login page", "sign up", "log out", "log in", "who am I", "create task", "list tasks",
+                        "chat: \"add a task to buy milk\"", "task from chat listed"),
+                r.out().lines().filter(l -> l.startsWith("PASS ")).map(l -> l.substring(6, 6 + 34).strip()).toList(), r.out());
         assertTrue(r.out().contains("PASS  pods Ready") && r.out().contains("4/4 Ready"), "the Job pod is not counted: " + r.out());
         assertTrue(w.calls("kubectl").contains("kubectl --context tiny get services -n tiny-ns -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=frontend -o json"),
                 "the frontend Service is found by labels: " + w.calls("kubectl"));

@@ -1,0 +1,357 @@
+// The Helm release and what surrounds a change to it, for deploy: the `helm upgrade --install`
+// command line and the digest of everything it is made of (the one place both are computed; `helm
+// template` renders the same), the checks before any change (paths, the chart rendered with the
+// final values against its schema, an existing Secret's keys, no field Kubernetes cannot change in
+// place: scripts/lib/ImmutableFields.java), the namespace and Secret, the upgrade itself (skipped
+// when the release is up to date; atomic; Ctrl-C waits for helm's rollback), the rollout wait,
+// and uninstall with what it leaves.
+// Exposes: Release.command(cfg, images, existingSecret, helmMajor) -> Command, Release.helmMajor(),
+// Release.status(cfg) -> Kube.HelmStatus (null: not installed), Release.check(cfg, images),
+// Release.ensureNamespaceAndFindSecret(cfg), Release.upgrade(cfg, command), Release.rollout(cfg),
+// Release.uninstall(cfg) -> Uninstall, Release.leftovers(cfg), Release.purge(cfg, left); for tests
+// rolloutPending(workloads), rolledBack(...).
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+final class Release {
+    private Release() {}
+
+    // ---------------------------------------------------------------- checks before any change
+    /**
+     * What can be checked before anything changes: the chart path and values file, and the chart
+     * rendered by `helm template` with the exact final values (so its values.schema.json judges
+     * every --set), with the images as planned.
+     */
+    static String check(Config cfg, List<Images.Image> images) {
+        Path chart = cfg.path("chart.path"); // a chart directory or a packaged chart
+        if (!Files.exists(chart)) throw cfg.missingPath("chart.path", chart, "does not exist");
+        cfg.existingFile("environments." + cfg.environment() + ".valuesFile");
+        // A Secret named secret.name that exists already must hold the four keys: checked here when the
+        // cluster answers (the secrets step checks again once a Minikube profile has started).
+        Command rel = command(cfg, images, existingSecret(cfg), helmMajor());
+        List<String> template = new ArrayList<>(rel.templateArgs());
+        String kube = targetKubernetesVersion(cfg);
+        if (kube != null) { template.add("--kube-version"); template.add(kube); }
+        Cmd.Result r = Cmd.query(Cmd.line(template).stdin(rel.stdin(), rel.stdinShown()).timeout(Duration.ofMinutes(2)));
+        if (r.exit() == Cmd.NOT_FOUND) return images.size() + " image(s) planned; chart not rendered (helm not found, see preflight)";
+        if (!r.ok()) {
+            String why = r.tail().lines().filter(l -> l.startsWith("Error")).findFirst().orElse(r.tail().lines().reduce((a, b) -> b).orElse(""));
+            throw new Failure(Exit.USAGE, "the chart does not render with these values: " + why,
+                    "check chart.values / --set and the values file against " + chart.resolve("values.schema.json") + "; try: " + Cmd.show(template));
+        }
+        String unchanged = ImmutableFields.check(cfg, r.out()).note(); // throws when a field that cannot change in place would
+        return images.size() + " image(s) planned; paths exist; chart renders with the final values" + unchanged;
+    }
+
+    /**
+     * The Kubernetes version the chart is rendered for: minikube.kubernetesVersion, else the
+     * reachable cluster's own (kubectl version), else helm's default.
+     */
+    static String targetKubernetesVersion(Config cfg) {
+        if (cfg.minikube() && !cfg.str("minikube.kubernetesVersion").matches("|stable|latest")) return cfg.str("minikube.kubernetesVersion");
+        Cmd.Result r = Cmd.query(cfg.kubectl("version", "-o", "json"));
+        if (!r.ok() || r.out().isBlank()) return null;
+        String v = Json.text(Json.parse(r.out(), "kubectl version -o json"), "serverVersion", "gitVersion");
+        return v.isEmpty() ? null : v;
+    }
+
+    // ---------------------------------------------------------------- secrets
+    static final List<String> SECRET_KEYS = List.of("database-password", "jwt-secret", "mcp-service-token", "llm-api-key");
+
+    /**
+     * The namespace, created when absent; then the Secret the release uses. One generator: the
+     * chart's (templates/secret.yaml: random values once, kept across upgrades by `lookup` and
+     * across uninstalls by `helm.sh/resource-policy: keep`). A Secret named secret.name that
+     * already exists (yours, or one an earlier deploy made) is used instead, never changed, and
+     * must hold the four keys. Returns its name, or null when the chart generates one.
+     */
+    static String ensureNamespaceAndFindSecret(Config cfg) {
+        String ns = cfg.namespace(), name = cfg.str("secret.name");
+        Cmd.Result nsr = Cmd.query(cfg.kubectl("get", "namespace", ns, "-o", "name"));
+        if (!nsr.ok()) {
+            if (!Cmd.dryRun && !nsr.tail().contains("NotFound"))
+                Cmd.check(nsr, "kubectl get namespace", "is the cluster reachable? try: " + String.join(" ", cfg.kubectl("cluster-info")));
+            Cmd.check(Cmd.change(cfg.kubectl("create", "namespace", ns), Duration.ofSeconds(60)), "kubectl create namespace", null);
+            return null;
+        }
+        return existingSecret(cfg);
+    }
+
+    /** secret.name when that Secret exists in the namespace (checked for the four keys), else null (also when the cluster does not answer yet). */
+    static String existingSecret(Config cfg) {
+        String ns = cfg.namespace(), name = cfg.str("secret.name");
+        if (name.isEmpty()) return null;
+        Cmd.Result sr = Cmd.query(cfg.kubectl("get", "secret", name, "-n", ns, "-o", "json"));
+        if (!sr.ok() || sr.out().isBlank()) return null;
+        Object data = Json.at(Json.parse(sr.out(), "kubectl get secret"), "data");
+        List<String> missing = new ArrayList<>();
+        for (String k : SECRET_KEYS) if (!(data instanceof Map<?, ?> m) || !m.containsKey(k)) missing.add(k);
+        if (!missing.isEmpty())
+            throw new Failure(Exit.CHECK_FAILED, "Secret " + ns + "/" + name + " exists but lacks key(s) " + String.join(", ", missing)
+                    + "; it is never overwritten", "add them: kubectl -n " + ns + " edit secret " + name + " (or delete it to have the chart generate one)");
+        return name;
+    }
+
+    // ---------------------------------------------------------------- helm
+    /** Helm's major version: 4 renamed --atomic to --rollback-on-failure. */
+    static int helmMajor() {
+        Cmd.Result r = Cmd.query("helm", "version", "--template", "{{.Version}}");
+        String v = r.ok() ? ToolChecks.version(r.out()) : null;
+        return v == null ? 3 : Integer.parseInt(v.split("\\.")[0]);
+    }
+
+    /**
+     * The release as helm gets it: the `helm upgrade --install` command line (without its
+     * --description), the values it reads on stdin (the LLM key, when given; shown masked), and
+     * the digest of everything it is made of. Computed here only; `helm template` renders the same.
+     */
+    record Command(List<String> args, String stdin, String stdinShown, String digest) {
+        /** The same chart, values and --set for `helm template` (no cluster, no waiting). */
+        List<String> templateArgs() {
+            List<String> t = new ArrayList<>(List.of("helm", "template"));
+            for (int i = 3; i < args.size(); i++) {
+                String a = args.get(i);
+                if (a.equals("--wait") || a.equals("--atomic") || a.equals("--rollback-on-failure")) continue;
+                if (a.equals("--timeout") || a.equals("--kube-context")) { i++; continue; }
+                t.add(a);
+            }
+            return t;
+        }
+    }
+
+    static Command command(Config cfg, List<Images.Image> images, String existingSecret, int helmMajor) {
+        List<String> a = cfg.helm("upgrade", "--install", cfg.release(), cfg.path("chart.path").toString(), "--namespace", cfg.namespace());
+        a.add("-f");
+        a.add(cfg.valuesFile().toString());
+        for (Images.Image b : images) {
+            a.add("--set"); a.add(b.component() + ".image.repository=" + b.repository());
+            a.add("--set"); a.add(b.component() + ".image.tag=" + b.tag());
+            a.add("--set"); a.add(b.component() + ".image.pullPolicy=IfNotPresent");
+        }
+        if (existingSecret != null) { a.add("--set"); a.add(cfg.str("secret.valuesKey") + "=" + existingSecret); }
+        // The postgresql entry of build.buildArgsFile (stand-in images) names the database image.
+        Map<String, String> pg = Images.databaseImage(cfg);
+        for (String k : List.of("repository", "tag"))
+            if (pg.containsKey(k) && !cfg.strMap("chart.values").containsKey("postgresql.image." + k)) {
+                a.add("--set"); a.add("postgresql.image." + k + "=" + pg.get(k));
+            }
+        for (Map.Entry<String, String> e : cfg.strMap("chart.values").entrySet()) { a.add("--set"); a.add(e.getKey() + "=" + e.getValue()); }
+        // An LLM key for the chart's generated Secret goes on stdin, never on the command line.
+        String key = System.getenv("TASKORA_LLM_API_KEY");
+        String stdin = null, shown = null;
+        if (existingSecret == null && key != null && !key.isBlank()) {
+            a.add("-f"); a.add("-");
+            stdin = Json.write(Map.of("llm", Map.of("apiKey", key)));
+            shown = Json.write(Map.of("llm", Map.of("apiKey", "<masked: $TASKORA_LLM_API_KEY>")));
+        }
+        a.add("--wait");
+        a.add("--timeout"); a.add(cfg.str("chart.timeout"));
+        a.add(helmMajor >= 4 ? "--rollback-on-failure" : "--atomic");
+        List<String> digested = new ArrayList<>(a);
+        if (stdin != null) digested.add("stdin-sha256=" + Digest.sha256Hex(stdin));
+        String digest = Digest.helmRelease(cfg.path("chart.path"), cfg.valuesFile(), digested).substring(0, 16);
+        return new Command(a, stdin, shown, digest);
+    }
+
+    static String upgrade(Config cfg, Command rel) {
+        Kube.HelmStatus before = status(cfg);
+        if (before != null && before.deployed() && before.description().contains("taskora-deploy " + rel.digest())) {
+            String unready = unreadyWorkloads(cfg);
+            if (unready.isEmpty()) return "release " + cfg.release() + " revision " + before.version() + " is up to date; helm not run";
+            Console.info("release " + cfg.release() + " revision " + before.version() + " matches, but " + unready + ": helm runs again");
+        }
+        if (before != null && before.pending())
+            throw new Failure(Exit.COMMAND_FAILED, "release " + cfg.release() + " is stuck in " + before.status(),
+                    "roll it back: helm rollback " + cfg.release() + " -n " + cfg.namespace() + " (or helm uninstall it if it never deployed)");
+        List<String> args = new ArrayList<>(rel.args());
+        args.add("--description");
+        args.add("taskora-deploy " + rel.digest());
+        boolean v4 = args.contains("--rollback-on-failure");
+        // helm waits; the release's new pods are watched meanwhile, so a definite failure stops it early (issue 11.4)
+        Diagnosis.Watched watched = helmFinishesOnInterrupt(cfg, () -> Diagnosis.watch(cfg, () -> Cmd.change(Cmd.line(args)
+                .stdin(rel.stdin(), rel.stdinShown()).timeout(Duration.ofMinutes(60)).lines(Console::detail).outlivesExit()), Duration.ofSeconds(5)));
+        Cmd.Result r = watched.result();
+        if (r.ok()) {
+            if (Cmd.dryRun) return "would install or upgrade (helm " + (v4 ? "4, --rollback-on-failure" : "3, --atomic") + ")";
+            Kube.HelmStatus after = status(cfg);
+            return "release " + cfg.release() + " revision " + (after == null ? "?" : after.version() + " " + after.status());
+        }
+        Failure f = rolledBack(cfg, before, status(cfg), r);
+        if (watched.stoppedBy().isEmpty()) throw f;
+        Diagnosis.Finding why = watched.stoppedBy().get(0);
+        throw new Failure(f.exitCode, f.getMessage() + "; stopped waiting because " + why.kind() + "/" + why.name() + ": " + why.text(), why.fix());
+    }
+
+    /**
+     * What keeps a deployed release from being "up to date": each Deployment and StatefulSet of
+     * its manifest that is missing or has fewer ready replicas than it wants; "" when none.
+     */
+    static String unreadyWorkloads(Config cfg) {
+        Cmd.Result manifest = Cmd.query(cfg.helm("get", "manifest", cfg.release(), "-n", cfg.namespace()));
+        if (!manifest.ok()) return "its manifest cannot be read (" + manifest.tail() + ")";
+        Cmd.Result live = Cmd.query(cfg.kubectl("get", "deployments,statefulsets", "-n", cfg.namespace(), "-l",
+                "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
+        if (!live.ok()) return "its workloads cannot be read (" + live.tail() + ")";
+        Map<String, Kube.Workload> byId = new LinkedHashMap<>();
+        for (Kube.Workload w : Json.bind(live.out(), Kube.Workloads.class, "kubectl get deployments,statefulsets").items()) byId.put(w.id(), w);
+        List<String> problems = new ArrayList<>();
+        for (Object doc : new org.yaml.snakeyaml.Yaml().loadAll(manifest.out())) {
+            String kind = Json.text(doc, "kind");
+            if (!kind.equals("Deployment") && !kind.equals("StatefulSet")) continue;
+            String id = kind + "/" + Json.text(doc, "metadata", "name");
+            Kube.Workload w = byId.get(id);
+            if (w == null) problems.add(id + " is missing");
+            else if (w.ready() < w.wanted()) problems.add(id + " has " + w.ready() + "/" + w.wanted() + " ready");
+        }
+        return String.join(", ", problems);
+    }
+
+    /**
+     * Ctrl-C (or a TERM) while helm upgrades: helm cancels and, being atomic, rolls back, but only
+     * if it is left to finish. Deploy waits for it before it exits, so the previous revision serves
+     * when the prompt comes back, and says which one; exit 130 (143 on TERM).
+     */
+    static <T> T helmFinishesOnInterrupt(Config cfg, Supplier<T> body) {
+        Thread guard = new Thread(() -> {
+            List<ProcessHandle> helm = Diagnosis.helmUpgrades();
+            if (helm.isEmpty()) return;
+            String timeout = cfg.str("chart.timeout");
+            Console.warn("interrupted: helm cancels the upgrade of " + cfg.release() + " and rolls it back; waiting for it (at most " + timeout + ")");
+            helm.forEach(ProcessHandle::destroy); // TERM, helm's cancel, should the signal have reached deploy only
+            long deadline = System.nanoTime() + Config.duration(timeout).plusSeconds(30).toNanos();
+            for (ProcessHandle p : helm) {
+                try {
+                    p.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (Exception e) {
+                    Console.warn("helm is still running (pid " + p.pid() + "); the release may stay pending: helm status " + cfg.release() + " -n " + cfg.namespace());
+                    return;
+                }
+            }
+            // (not through Cmd: no new process may register for destruction while the JVM shuts down)
+            try {
+                Process p = new ProcessBuilder(cfg.helm("status", cfg.release(), "-n", cfg.namespace(), "-o", "json")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                Kube.HelmStatus after = Json.bind(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8), Kube.HelmStatus.class, "helm status -o json");
+                String line = "release " + cfg.release() + " is at revision " + after.version() + ", " + after.status()
+                        + " (" + after.description() + ")";
+                if (after.deployed()) Console.warn("interrupted; " + line + ": the previous revision serves");
+                else Console.warn(line + "; inspect it: helm history " + cfg.release() + " -n " + cfg.namespace());
+            } catch (Exception e) {
+                Console.warn("interrupted; helm finished, its status is unknown: helm status " + cfg.release() + " -n " + cfg.namespace());
+            }
+        }, "deploy-interrupted");
+        Runtime.getRuntime().addShutdownHook(guard);
+        try {
+            return body.get();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(guard);
+            } catch (IllegalStateException shuttingDown) {
+                // the guard runs (or ran) already
+            }
+        }
+    }
+
+    /** What a failed atomic upgrade left: the previous revision back, or no release after a failed install. */
+    static Failure rolledBack(Config cfg, Kube.HelmStatus before, Kube.HelmStatus after, Cmd.Result r) {
+        String why = r.tail().lines().filter(l -> l.startsWith("Error")).findFirst().orElse(r.tail().lines().reduce((a, b) -> b).orElse(""));
+        String rel = cfg.release();
+        if (before == null && after == null)
+            return new Failure(Exit.ROLLED_BACK, "helm install of " + rel + " failed and the release was removed: " + why,
+                    "see the pods' events: kubectl -n " + cfg.namespace() + " get events --sort-by=.lastTimestamp");
+        if (after != null && after.deployed())
+            return new Failure(Exit.ROLLED_BACK, "helm upgrade of " + rel + " failed; rolled back to revision " + after.version()
+                    + " (" + after.description() + "): " + why,
+                    "the previous release still serves; see kubectl -n " + cfg.namespace() + " get events --sort-by=.lastTimestamp");
+        return new Failure(Exit.COMMAND_FAILED, "helm upgrade of " + rel + " failed (" + (after == null ? "no release" : after.status()) + "): " + why,
+                "inspect it: helm status " + rel + " -n " + cfg.namespace() + "; helm history " + rel + " -n " + cfg.namespace());
+    }
+
+    /** `helm status -o json`, or null when there is no such release. */
+    static Kube.HelmStatus status(Config cfg) {
+        Cmd.Result r = Cmd.query(cfg.helm("status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
+        return r.ok() ? Json.bind(r.out(), Kube.HelmStatus.class, "helm status -o json") : null;
+    }
+
+    // ---------------------------------------------------------------- rollout
+    /**
+     * `kubectl rollout status` of the release's Deployments, then its StatefulSets, by label, as
+     * shown in the plan (one kind per command: what every kubectl since 1.25 accepts with -l).
+     */
+    static String rollout(Config cfg) {
+        long secs = cfg.num("smoke.timeoutSeconds");
+        for (String kind : List.of("deployment", "statefulset")) {
+            List<String> argv = cfg.kubectl("rollout", "status", kind, "-n", cfg.namespace(),
+                    "-l", "app.kubernetes.io/instance=" + cfg.release(), "--timeout=" + secs + "s");
+            Cmd.Result r = Cmd.change(argv, Duration.ofSeconds(secs + 30));
+            if (r.ok()) continue;
+            Cmd.Result w = Cmd.query(cfg.kubectl("get", "deployments,statefulsets", "-n", cfg.namespace(), "-l",
+                    "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
+            List<String> pending = w.ok() ? rolloutPending(Json.bind(w.out(), Kube.Workloads.class, "kubectl get deployments,statefulsets").items()) : List.of();
+            Diagnosis.explain(cfg); // why, per pod (scripts/lib/Diagnosis.java)
+            throw new Failure(Exit.CHECK_FAILED, "not rolled out within " + secs + "s: " + (pending.isEmpty() ? r.tail() : String.join(", ", pending)),
+                    "kubectl -n " + cfg.namespace() + " describe pods -l app.kubernetes.io/instance=" + cfg.release());
+        }
+        return Cmd.dryRun ? "would wait up to " + secs + "s for every Deployment and StatefulSet" : "every Deployment and StatefulSet rolled out";
+    }
+
+    /** Workloads whose updated, ready replicas are short of spec.replicas (or whose generation is not observed yet). */
+    static List<String> rolloutPending(List<Kube.Workload> workloads) {
+        List<String> out = new ArrayList<>();
+        for (Kube.Workload w : workloads)
+            if (!w.rolledOut()) out.add(w.id() + " " + w.ready() + "/" + w.wanted() + " ready");
+        return out;
+    }
+
+    // ---------------------------------------------------------------- uninstall
+    /** What uninstall() found: a release it removed (or would, in a dry run), or none installed. */
+    enum Uninstall { UNINSTALLED, NOT_INSTALLED }
+
+    /** helm uninstall --wait, when the release is installed. */
+    static Uninstall uninstall(Config cfg) {
+        if (status(cfg) == null) return Uninstall.NOT_INSTALLED;
+        Cmd.check(Cmd.change(cfg.helm("uninstall", cfg.release(), "--namespace", cfg.namespace(), "--wait"), Duration.ofMinutes(10)),
+                "helm uninstall", "see helm status " + cfg.release() + " -n " + cfg.namespace());
+        return Uninstall.UNINSTALLED;
+    }
+
+    /**
+     * What helm uninstall leaves of the release: its PersistentVolumeClaims (the database) and
+     * Secrets (its password), and the Secret secret.name when it exists; "kind/name" each, sorted.
+     * A reinstall finds them and uses them again.
+     */
+    static List<String> leftovers(Config cfg) {
+        List<String> left = new ArrayList<>();
+        Cmd.Result r = Cmd.query(cfg.kubectl("get", "persistentvolumeclaims,secrets", "-n", cfg.namespace(), "-l",
+                "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
+        if (r.ok())
+            for (Object o : Json.items(Json.parse(r.out(), "kubectl get persistentvolumeclaims,secrets"), "items"))
+                left.add(Json.text(o, "kind").toLowerCase(Locale.ROOT) + "/" + Json.text(o, "metadata", "name"));
+        String named = existingSecretName(cfg);
+        if (named != null && !left.contains("secret/" + named)) left.add("secret/" + named);
+        left.sort(null);
+        return left;
+    }
+
+    /** Deletes what leftovers() listed (deploy --uninstall --purge: the data is gone). */
+    static void purge(Config cfg, List<String> left) {
+        for (String obj : left)
+            Cmd.check(Cmd.change(cfg.kubectl("delete", obj, "-n", cfg.namespace(), "--wait=true"), Duration.ofMinutes(5)), "kubectl delete " + obj, null);
+    }
+
+    /** secret.name when a Secret of that name exists (deploy's older Secrets, or yours), else null. */
+    static String existingSecretName(Config cfg) {
+        String name = cfg.str("secret.name");
+        if (name.isEmpty()) return null;
+        return Cmd.query(cfg.kubectl("get", "secret", name, "-n", cfg.namespace(), "-o", "name")).ok() ? name : null;
+    }
+}
