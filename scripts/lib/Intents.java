@@ -19,26 +19,67 @@ final class Intents {
     private Intents() {}
 
     // ---------------------------------------------------------------- the verbs (read/write table)
-    /** One canonical verb: its argument syntax, whether it writes, what it does. */
-    record Verb(String name, String args, boolean mutating, String does) {}
+    /**
+     * ai-ops' verbs: each is a subcommand of scripts/AiOps.java, and the translator below answers
+     * with one of the first twelve (the last two belong to the AI tools and are only typed).
+     */
+    enum Verb {
+        STATUS("status", "", false, "the release, its workloads and pods, with the problems found"),
+        UNHEALTHY("unhealthy", "", false, "pods that are not Running and Ready (or \"all healthy\")"),
+        DIAGNOSE("diagnose", "[COMPONENT|POD]", false, "for each pod that is not Ready: the cause in one line and the fix in one line"),
+        ERRORS("errors", "[COMPONENT] [--since DURATION]", false, "error lines from the pods' JSON logs, newest first (the previous container's too after a crash)"),
+        LOGS("logs", "COMPONENT [--since DURATION]", false, "the last lines of a component's logs"),
+        EVENTS("events", "", false, "recent Kubernetes events of the release's objects"),
+        USAGE("usage", "", false, "CPU and memory per pod (metrics-server) against requests and limits"),
+        HISTORY("history", "", false, "the release's helm revisions"),
+        URL("url", "", false, "how to reach the app"),
+        SCALE("scale", "COMPONENT N", true, "set a component's replicas (0 to aiOps.maxReplicas)"),
+        RESTART("restart", "COMPONENT", true, "rolling restart of a component's pods"),
+        ROLLBACK("rollback", "[REVISION]", true, "helm rollback to REVISION (default: the last good revision before the current one)"),
+        KAGENT_SETUP("kagent-setup", "", true, "install kagent and turn on the release's Taskora agent (the kagent engine's setup)"),
+        REVIEW_DOCKERFILES("review-dockerfiles", "[SERVICE...]", false, "review the services' Dockerfiles: Gordon on a terminal, else hadolint and the image checks");
 
-    static final List<Verb> VERBS = List.of(
-            new Verb("status", "", false, "the release, its workloads and pods, with the problems found"),
-            new Verb("unhealthy", "", false, "pods that are not Running and Ready (or \"all healthy\")"),
-            new Verb("diagnose", "[COMPONENT|POD]", false, "for each pod that is not Ready: the cause in one line and the fix in one line"),
-            new Verb("errors", "[COMPONENT] [--since DURATION]", false, "error lines from the pods' JSON logs, newest first (the previous container's too after a crash)"),
-            new Verb("logs", "COMPONENT [--since DURATION]", false, "the last lines of a component's logs"),
-            new Verb("events", "", false, "recent Kubernetes events of the release's objects"),
-            new Verb("usage", "", false, "CPU and memory per pod (metrics-server) against requests and limits"),
-            new Verb("history", "", false, "the release's helm revisions"),
-            new Verb("url", "", false, "how to reach the app"),
-            new Verb("scale", "COMPONENT N", true, "set a component's replicas (0 to aiOps.maxReplicas)"),
-            new Verb("restart", "COMPONENT", true, "rolling restart of a component's pods"),
-            new Verb("rollback", "[REVISION]", true, "helm rollback to REVISION (default: the last good revision before the current one)"));
+        private final String word, args, does;
+        private final boolean mutating;
 
-    static Verb verb(String name) {
-        for (Verb v : VERBS) if (v.name().equals(name)) return v;
+        Verb(String word, String args, boolean mutating, String does) {
+            this.word = word;
+            this.args = args;
+            this.mutating = mutating;
+            this.does = does;
+        }
+
+        /** The word typed: `ai-ops <word>`. */
+        String word() { return word; }
+        String args() { return args; }
+        boolean mutating() { return mutating; }
+        String does() { return does; }
+        /** The translator answers with it (kagent-setup and review-dockerfiles are only typed). */
+        boolean translated() { return this != KAGENT_SETUP && this != REVIEW_DOCKERFILES; }
+        /** It reads --since (errors, logs). */
+        boolean since() { return this == ERRORS || this == LOGS; }
+    }
+
+    /** The verbs of the translator, in the order of the table above. */
+    static final List<Verb> VERBS = java.util.Arrays.stream(Verb.values()).filter(Verb::translated).toList();
+
+    /** The verb typed as `word`, or null. */
+    static Verb verb(String word) {
+        for (Verb v : Verb.values()) if (v.word().equals(word)) return v;
         return null;
+    }
+
+    /**
+     * Words of a sentence, never a typed argument: a verb followed by one of them is a request in
+     * plain language ("scale the API to three pods"), not the verb's arguments ("scale backend x").
+     */
+    static final Set<String> SENTENCE_WORDS = Set.of("the", "a", "an", "to", "of", "for", "in", "on", "at", "by", "with", "from", "into",
+            "me", "my", "our", "us", "it", "its", "this", "that", "all", "some", "any", "please", "is", "are", "was", "be", "up", "down",
+            "and", "or", "last", "recent", "previous", "revision", "version", "release", "pod", "pods", "replica", "replicas", "instances", "copies");
+
+    /** The words after a verb read as a sentence (one of them is a SENTENCE_WORDS word). */
+    static boolean sentence(List<String> words) {
+        return words.stream().anyMatch(w -> SENTENCE_WORDS.contains(w.toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "")));
     }
 
     /** The component label values of the chart (app.kubernetes.io/component). */
@@ -81,23 +122,29 @@ final class Intents {
 
     // ---------------------------------------------------------------- what a translation is
     /** A translated request: the verb and its slots (null when not given). */
-    record Intent(String verb, String component, String pod, Integer replicas, Integer revision, String since) {
-        boolean mutating() { return Intents.verb(verb).mutating(); }
+    record Intent(Verb verb, String component, String pod, Integer replicas, Integer revision, String since) {
+        static Intent of(Verb verb) { return new Intent(verb, null, null, null, null, null); }
+
+        boolean mutating() { return verb.mutating(); }
+
+        Intent withSince(String s) { return new Intent(verb, component, pod, replicas, revision, s); }
+
+        /** The subcommand's argv this intent stands for: ["scale", "backend", "3"], ["errors", "--since", "10m"]. */
+        List<String> argv() {
+            List<String> a = new ArrayList<>(List.of(verb.word()));
+            for (Object slot : new Object[] {component, pod, replicas, revision}) if (slot != null) a.add(String.valueOf(slot));
+            if (since != null) a.addAll(List.of("--since", since));
+            return a;
+        }
 
         /** The canonical command line this intent stands for. */
         String canonical() {
-            StringBuilder sb = new StringBuilder("ai-ops ").append(verb);
-            if (component != null) sb.append(' ').append(component);
-            if (pod != null) sb.append(' ').append(pod);
-            if (replicas != null) sb.append(' ').append(replicas);
-            if (revision != null) sb.append(' ').append(revision);
-            if (since != null) sb.append(" --since ").append(since);
-            return sb.toString();
+            return "ai-ops " + String.join(" ", argv());
         }
 
         Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("verb", verb);
+            m.put("verb", verb.word());
             m.put("component", component);
             if (pod != null) m.put("pod", pod);
             m.put("replicas", replicas);
@@ -340,7 +387,7 @@ final class Intents {
                 if (comps.size() != 1) return Translation.unclear(comps.isEmpty()
                         ? "which component? say frontend, backend, mcp-server or postgresql, e.g. \"restart the backend\""
                         : "it names more than one component (" + String.join(", ", comps) + "); restart one at a time");
-                return Translation.of(new Intent("restart", component, null, null, null, null));
+                return Translation.of(new Intent(Verb.RESTART, component, null, null, null, null));
             }
             if (sc) return scale(core, comps);
             if (wish && !has(core, "why|what|how|when|which|whether|if|know|see|understand|check|show|tell|explain|wonder")
@@ -367,16 +414,16 @@ final class Intents {
         // "error logs" are errors; "logs" of errors are errors too (errors outranks logs in CUES)
         switch (best) {
             case "diagnose":
-                return Translation.of(new Intent("diagnose", pod == null ? component : null, pod, null, null, null));
+                return Translation.of(new Intent(Verb.DIAGNOSE, pod == null ? component : null, pod, null, null, null));
             case "errors":
-                return Translation.of(new Intent("errors", component, null, null, null, since));
+                return Translation.of(new Intent(Verb.ERRORS, component, null, null, null, since));
             case "logs":
                 if (component == null) return Translation.unclear(comps.size() > 1
                         ? "logs of one component at a time: ai-ops logs COMPONENT"
                         : "whose logs? say frontend, backend, mcp-server or postgresql, e.g. \"show the backend logs\"");
-                return Translation.of(new Intent("logs", component, null, null, null, since));
+                return Translation.of(new Intent(Verb.LOGS, component, null, null, null, since));
             default:
-                return Translation.of(new Intent(best, null, null, null, null, null));
+                return Translation.of(Intent.of(verb(best)));
         }
     }
 
@@ -386,28 +433,28 @@ final class Intents {
         Verb v = verb(t[0]);
         if (v == null) return null;
         boolean comp1 = t.length == 2 && COMPONENTS.contains(t[1]);
-        switch (v.name()) {
+        switch (v.word()) {
             case "status", "unhealthy", "events", "usage", "history", "url":
-                return t.length == 1 ? Translation.of(new Intent(v.name(), null, null, null, null, null)) : null;
+                return t.length == 1 ? Translation.of(Intent.of(v)) : null;
             case "diagnose":
-                if (t.length == 1) return Translation.of(new Intent("diagnose", null, null, null, null, null));
-                if (comp1) return Translation.of(new Intent("diagnose", t[1], null, null, null, null));
-                if (t.length == 2 && POD.matcher(t[1]).matches()) return Translation.of(new Intent("diagnose", null, t[1], null, null, null));
+                if (t.length == 1) return Translation.of(new Intent(Verb.DIAGNOSE, null, null, null, null, null));
+                if (comp1) return Translation.of(new Intent(Verb.DIAGNOSE, t[1], null, null, null, null));
+                if (t.length == 2 && POD.matcher(t[1]).matches()) return Translation.of(new Intent(Verb.DIAGNOSE, null, t[1], null, null, null));
                 return null;
             case "errors":
-                if (t.length == 1) return Translation.of(new Intent("errors", null, null, null, null, null));
-                return comp1 ? Translation.of(new Intent("errors", t[1], null, null, null, null)) : null;
+                if (t.length == 1) return Translation.of(new Intent(Verb.ERRORS, null, null, null, null, null));
+                return comp1 ? Translation.of(new Intent(Verb.ERRORS, t[1], null, null, null, null)) : null;
             case "logs":
-                return comp1 ? Translation.of(new Intent("logs", t[1], null, null, null, null)) : null;
+                return comp1 ? Translation.of(new Intent(Verb.LOGS, t[1], null, null, null, null)) : null;
             case "restart":
-                return comp1 ? Translation.of(new Intent("restart", t[1], null, null, null, null)) : null;
+                return comp1 ? Translation.of(new Intent(Verb.RESTART, t[1], null, null, null, null)) : null;
             case "scale":
                 return t.length == 3 && COMPONENTS.contains(t[1]) && t[2].matches("\\d{1,6}")
-                        ? Translation.of(new Intent("scale", t[1], null, Integer.parseInt(t[2]), null, null)) : null;
+                        ? Translation.of(new Intent(Verb.SCALE, t[1], null, Integer.parseInt(t[2]), null, null)) : null;
             case "rollback":
-                if (t.length == 1) return Translation.of(new Intent("rollback", null, null, null, null, null));
+                if (t.length == 1) return Translation.of(new Intent(Verb.ROLLBACK, null, null, null, null, null));
                 return t.length == 2 && t[1].matches("\\d{1,6}")
-                        ? Translation.of(new Intent("rollback", null, null, null, Integer.parseInt(t[1]), null)) : null;
+                        ? Translation.of(new Intent(Verb.ROLLBACK, null, null, null, Integer.parseInt(t[1]), null)) : null;
             default:
                 return null;
         }
@@ -432,7 +479,7 @@ final class Intents {
         if (n.size() != 1) return Translation.unclear(n.isEmpty()
                 ? "how many replicas? give the number, e.g. \"scale the backend to 3\""
                 : "more than one number (" + n + "); give one number of replicas");
-        return Translation.of(new Intent("scale", comps.iterator().next(), null, n.get(0), null, null));
+        return Translation.of(new Intent(Verb.SCALE, comps.iterator().next(), null, n.get(0), null, null));
     }
 
     static Translation rollback(String core, Set<String> comps) {
@@ -446,6 +493,6 @@ final class Intents {
             return Translation.unclear("a number of revisions back is not guessed; name the revision (ai-ops history lists them), e.g. \"roll back to revision 3\"");
         if (!n.isEmpty() && !has(core, "(revision|rev|version|release|deploy|deployment|to|number|#) ?\\d+|r\\d+|v\\d+"))
             return Translation.unclear("is " + n.get(0) + " a revision? say \"roll back to revision " + n.get(0) + "\"");
-        return Translation.of(new Intent("rollback", null, null, null, n.isEmpty() ? null : n.get(0), null));
+        return Translation.of(new Intent(Verb.ROLLBACK, null, null, null, n.isEmpty() ? null : n.get(0), null));
     }
 }

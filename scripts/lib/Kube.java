@@ -68,6 +68,13 @@ final class Kube {
             return status == null || status.initContainerStatuses() == null ? List.of() : status.initContainerStatuses();
         }
         List<Container> containers() { return spec == null || spec.containers() == null ? List.of() : spec.containers(); }
+        /** The container of that name, or null. */
+        Container container(String name) { return containers().stream().filter(c -> name.equals(c.name())).findFirst().orElse(null); }
+        /** The status of the container of that name, or null. */
+        ContainerStatus containerStatus(String name) {
+            return containerStatuses().stream().filter(c -> name.equals(c.name())).findFirst().orElse(null);
+        }
+        boolean deleting() { return metadata != null && metadata.deleting(); }
     }
 
     record PodSpec(List<Container> containers, List<Container> initContainers) {
@@ -106,6 +113,21 @@ final class Kube {
     }
     record Events(List<Event> items) {
         @Override public List<Event> items() { return items == null ? List.of() : items; }
+    }
+
+    // ---------------------------------------------------------------- metrics (metrics.k8s.io/v1beta1 PodMetricsList)
+    record PodMetrics(Meta metadata, List<ContainerMetrics> containers) {
+        @Override public List<ContainerMetrics> containers() { return containers == null ? List.of() : containers; }
+        String name() { return metadata == null ? "" : metadata.name(); }
+    }
+
+    /** One container's usage: "cpu" ("12500000n") and "memory" ("102400Ki"). */
+    record ContainerMetrics(String name, Map<String, String> usage) {
+        String usage(String what) { return usage == null ? "" : usage.getOrDefault(what, ""); }
+    }
+
+    record PodMetricsList(List<PodMetrics> items) {
+        @Override public List<PodMetrics> items() { return items == null ? List.of() : items; }
     }
 
     // ---------------------------------------------------------------- helm

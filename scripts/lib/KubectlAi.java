@@ -6,8 +6,10 @@
 // - --kubeconfig: a minimal kubeconfig of the target context only (`kubectl config view --minify
 //   --flatten --context X`), mode 0600 in a private 0700 folder, removed when the run ends;
 //   kubectl-ai has no --context flag and runs kubectl with KUBECONFIG set to it.
-// - --custom-tools-config: this release's tools (helm status and history, the smoke check);
-//   kubectl-ai counts every custom tool as possibly writing, so each needs approval.
+// - --custom-tools-config: this release's tools (helm status and history); kubectl-ai counts
+//   every custom tool as possibly writing, so each needs approval. (No smoke tool: it would have
+//   to find a script of this checkout, which a copied ai-ops has not; kubectl-ai reads the
+//   release's health with kubectl, and `smoke` is one command away for the user.)
 // - --extra-prompt-paths: namespace, release, label selectors, components, replica bounds and
 //   what must never be done; appended to kubectl-ai's prompt, which is a Go text/template (no
 //   double braces in it).
@@ -44,7 +46,7 @@ final class KubectlAi {
 
     /** What ai-ops records of a run that could change the cluster (its audit log). */
     interface Audit {
-        void record(String request, String engine, List<String> commands, String outcome);
+        void record(List<String> commands, Changes.Audited outcome);
     }
 
     /** The components of the chart: label value, workload kind. */
@@ -97,31 +99,14 @@ final class KubectlAi {
                 .append("; refuse any other number and say why.\n");
         sb.append("- Never delete a namespace, a PersistentVolumeClaim, a Secret, the Helm release or any data; never print a Secret's values.\n");
         sb.append("- Prefer read-only commands (get, describe, logs, events, top). Every command that changes something needs the user's approval.\n");
-        sb.append("- For the release itself use the tools taskora_release_status and taskora_release_history; to check the app end to end, taskora_smoke. Pass each the exact command its description gives.\n");
+        sb.append("- For the release itself use the tools taskora_release_status and taskora_release_history. Pass each the exact command its description gives.\n");
         sb.append("- Answer in a few lines: what you found, the cause, and the fix.\n");
         return sb.toString();
-    }
-
-    /** Where this checkout's launcher is (for the smoke tool): the folder holding jbang-catalog.json. */
-    static Path repoRoot(Config cfg) {
-        String source = System.getProperty("jbang.source");
-        List<Path> starts = new ArrayList<>();
-        if (source != null) starts.add(Path.of(source).toAbsolutePath().getParent());
-        starts.add(cfg.baseDir);
-        starts.add(Path.of("").toAbsolutePath());
-        for (Path s : starts)
-            for (Path d = s; d != null; d = d.getParent())
-                if (Files.isRegularFile(d.resolve("jbang-catalog.json")) && Files.isRegularFile(d.resolve("scripts/Smoke.java"))) return d;
-        return cfg.baseDir;
     }
 
     /** kubectl-ai's custom tools for this release: a YAML list of {name, description, command, command_desc, is_interactive}. */
     static String toolsYaml(Config cfg, String context) {
         String ns = cfg.namespace(), rel = cfg.release();
-        Path root = repoRoot(cfg);
-        String smoke = Cmd.show(List.of(root.resolve("jbang").toString(), root.resolve("scripts/Smoke.java").toString(),
-                "--config", cfg.file.toAbsolutePath().toString(), "--namespace", ns, "--release", rel))
-                + (context.isEmpty() ? "" : " --context " + context);
         List<Map<String, Object>> tools = new ArrayList<>();
         tools.add(tool("taskora_release_status", "Shows the Helm release " + rel + " in namespace " + ns
                 + ": its revision, status (deployed, failed, pending-upgrade, ...) and notes.",
@@ -129,9 +114,6 @@ final class KubectlAi {
         tools.add(tool("taskora_release_history", "Lists the revisions of the Helm release " + rel + " in namespace " + ns
                 + " with their status and description (what a rollback could return to).",
                 Cmd.show(cfg.helm("history", rel, "-n", ns)) + " --max 10"));
-        tools.add(tool("taskora_smoke", "Runs Taskora's smoke check against the release: pods Ready, Services with endpoints, "
-                + "backend health, then a real sign-up, log-in, task and chat through the frontend. Read-only apart from a test user.",
-                smoke));
         DumperOptions o = new DumperOptions();
         o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         o.setWidth(100_000);
@@ -262,7 +244,7 @@ final class KubectlAi {
                 Console.detail("generated tools file " + f.tools() + ":\n" + toolsYaml(cfg, context));
                 Console.detail("generated prompt " + f.prompt() + ":\n" + prompt(cfg, context));
             }
-            if (yes && audit != null) audit.record(request, "kubectl-ai", List.of(Cmd.show(argv)), "started with --yes (--skip-permissions)");
+            if (yes && audit != null) audit.record(List.of(Cmd.show(argv)), Changes.Audited.of(Changes.Outcome.STARTED_UNATTENDED));
             Cmd.Result r = Cmd.change(argv, Duration.ofSeconds(timeout(cfg)));
             if (r.exit() == Cmd.NOT_FOUND)
                 throw new Failure(Exit.USAGE, "kubectl-ai was not found on PATH", "install it, or use --engine builtin");
@@ -282,12 +264,12 @@ final class KubectlAi {
                 Console.info("To approve, run the same request with --yes (kubectl-ai then runs what it decides without asking; "
                         + "it may choose other commands than these):");
                 Console.info("    ai-ops --engine kubectl-ai --yes " + Cmd.show(List.of(request)));
-                if (audit != null) audit.record(request, "kubectl-ai", o.wanted(), "needs approval: not run (no --yes)");
+                if (audit != null) audit.record(o.wanted(), Changes.Audited.of(Changes.Outcome.NEEDS_APPROVAL));
                 return notConfirmed;
             }
             if (yes && audit != null)
-                audit.record(request, "kubectl-ai", o.ran().stream().map(c -> AiTools.redact(c, env)).toList(),
-                        o.ok() ? "ran with --yes" : "failed: " + AiTools.redact(o.error(), env));
+                audit.record(o.ran().stream().map(c -> AiTools.redact(c, env)).toList(),
+                        o.ok() ? Changes.Audited.of(Changes.Outcome.RAN) : new Changes.Audited(Changes.Outcome.FAILED, AiTools.redact(o.error(), env)));
             if (!o.ok()) throw explain(o, p, env);
             return Exit.OK;
         } finally {

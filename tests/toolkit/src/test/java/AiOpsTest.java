@@ -49,9 +49,69 @@ class AiOpsTest {
     void helpNamesTheVerbsTheAuditLogAndTheExitCodes() {
         Toolkit.Run r = w.script("AiOps", "--help").expect(0);
         assertTrue(r.out().startsWith("Usage: ai-ops "), r.out());
+        String help = r.out().replaceAll(" +", " ");
         for (String s : List.of("scale COMPONENT N", "rollback [REVISION]", "ai-ops-audit.jsonl", "aiOps.auditLog", "--yes", "--dry-run",
-                "6   a change was not confirmed", "7   refused"))
-            assertTrue(r.out().contains(s), s + " in:\n" + r.out());
+                "\n 6 a change was not confirmed", "\n 7 refused", "\n 70 unexpected error (a bug: please report it)", "\n 130 interrupted (Ctrl-C); 143: stopped by a TERM signal"))
+            assertTrue(help.contains(s), s + " in:\n" + r.out());
+        // one subcommand per verb, each with the line Intents.Verb gives it
+        String commands = r.out().substring(r.out().indexOf("\nCommands:\n"));
+        for (Intents.Verb v : Intents.Verb.values())
+            assertTrue(commands.contains("\n  " + v.word() + " "), v.word() + " in:\n" + commands);
+        Toolkit.Run scale = w.script("AiOps", "scale", "--help").expect(0);
+        assertTrue(scale.out().startsWith("Usage: ai-ops scale ") && scale.out().contains("COMPONENT N"), scale.out());
+    }
+
+    /** The command line as picocli reads it: options first; a verb with typed arguments, or one request. */
+    @Test
+    void theArgumentsAreArrangedIntoAVerbOrOneRequest() {
+        picocli.CommandLine.Model.CommandSpec spec = new picocli.CommandLine(new AiOps()).getCommandSpec();
+        assertEquals(List.of("--yes", "scale", "backend", "3"), List.of(AiOps.arrange(spec, new String[] {"scale", "backend", "3", "--yes"})));
+        assertEquals(List.of("--set", "a=b", "--set", "c=d", "rollback", "2"),
+                List.of(AiOps.arrange(spec, new String[] {"--set", "a=b", "rollback", "2", "--set", "c=d"})));
+        assertEquals(List.of("--dry-run", "scale the API to three pods"),
+                List.of(AiOps.arrange(spec, new String[] {"scale", "the", "API", "to", "three", "pods", "--dry-run"})));
+        assertEquals(List.of("--since", "1h", "show me recent errors"), List.of(AiOps.arrange(spec, new String[] {"show", "me", "--since", "1h", "recent", "errors"})));
+        assertEquals(List.of("scale", "backend", "-1"), List.of(AiOps.arrange(spec, new String[] {"scale", "backend", "-1"})));
+        assertEquals(List.of("status", "foo", "bar"), List.of(AiOps.arrange(spec, new String[] {"status", "foo", "bar"})));
+        assertEquals(List.of("scale", "--help"), List.of(AiOps.arrange(spec, new String[] {"scale", "--help"})));
+    }
+
+    /** A typed argument that does not parse is refused with exit 2, naming it; nothing runs, nothing is audited. */
+    @Test
+    void aTypedArgumentThatDoesNotParseIsRefused() {
+        Map<List<String>, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(List.of("rollback", "v1"), "ai-ops: error: Invalid value for positional parameter at index 0 (REVISION): 'v1' is not an int");
+        cases.put(List.of("rollback", "4x"), "ai-ops: error: Invalid value for positional parameter at index 0 (REVISION): '4x' is not an int");
+        cases.put(List.of("scale", "backend", "x"), "ai-ops: error: Invalid value for positional parameter at index 1 (N): 'x' is not an int");
+        cases.put(List.of("scale", "api", "3"), "ai-ops: error: Invalid value for positional parameter at index 0 (COMPONENT): "
+                + "'api' is not a component: frontend, backend, mcp-server, postgresql");
+        cases.put(List.of("diagnose", "nosuchthing"), "ai-ops: error: Invalid value for positional parameter at index 0 (COMPONENT|POD): "
+                + "'nosuchthing' is neither a component (frontend, backend, mcp-server, postgresql) nor a pod name (ai-ops status lists them)");
+        cases.put(List.of("status", "foo", "bar"), "ai-ops: error: Unmatched arguments from index 3: 'foo', 'bar'");
+        cases.put(List.of("rollback", "2", "3"), "ai-ops: error: Unmatched argument at index 4: '3'");
+        for (Map.Entry<List<String>, String> c : cases.entrySet()) {
+            Toolkit.Run r = aiOps(c.getKey().toArray(String[]::new)).expect(Exit.USAGE);
+            assertEquals(c.getValue(), r.err().lines().findFirst().orElse(""), c.getKey().toString());
+            assertEquals("", r.out(), c.getKey() + ": nothing was understood or run");
+        }
+        assertEquals(List.of(), w.allCalls(), "nothing was run");
+        assertFalse(java.nio.file.Files.exists(audit), "nothing was audited");
+    }
+
+    /** Plain language unquoted, even when it opens with a verb, is one request, translated and run as its verb. */
+    @Test
+    void plainLanguageUnquotedIsOneRequest() {
+        Toolkit.Run r = aiOps("--dry-run", "scale", "the", "API", "to", "three", "pods").expect(0);
+        assertEquals(List.of("understood as: ai-ops scale backend 3",
+                "[dry-run] would run: kubectl --context taskora scale deployments,statefulsets -l app.kubernetes.io/instance=taskora,app.kubernetes.io/component=backend --replicas=3 -n taskora"),
+                r.out().lines().toList());
+        Toolkit.Run e = aiOps("--json", "show", "me", "recent", "errors", "--since", "2h").expect(0);
+        Object doc = Toolkit.json(e.out());
+        assertEquals("show me recent errors", Json.text(doc, "request"));
+        assertEquals(Map.of("verb", "errors", "since", "2h"), Map.of("verb", Json.text(doc, "understood", "verb"), "since", Json.text(doc, "understood", "since")));
+        assertTrue(e.err().startsWith("understood as: ai-ops errors --since 2h\n"), e.err());
+        Toolkit.Run typed = aiOps("--json", "errors", "backend").expect(0);
+        assertEquals("errors backend", Json.text(Toolkit.json(typed.out()), "request"));
     }
 
     /** The translation needs no cluster: no kubectl or helm is even on PATH. */
@@ -89,9 +149,7 @@ class AiOpsTest {
         assertEquals(2L, workload("backend").get("replicas"));
 
         List<Object> lines = auditLines();
-        assertEquals(2, lines.size());
-        assertEquals("not confirmed", Json.text(lines.get(0), "outcome"));
-        assertEquals("done", Json.text(lines.get(1), "outcome"));
+        assertEquals(List.of("not confirmed", "started", "done"), lines.stream().map(l -> Json.text(l, "outcome")).toList());
         for (Object l : lines) {
             assertEquals("scale the backend to 2 replicas", Json.text(l, "request"));
             assertEquals("scale", Json.text(l, "verb"));
@@ -112,7 +170,7 @@ class AiOpsTest {
         Toolkit.Run yes = Toolkit.exec(List.of("script", "-qec", java, "/dev/null"), w.env, Toolkit.REPO, "y\n", 120);
         assertEquals(0, yes.exit(), yes.out());
         assertEquals(1, changes().size(), changes().toString());
-        assertEquals(List.of("not confirmed", "done"), auditLines().stream().map(l -> Json.text(l, "outcome")).toList());
+        assertEquals(List.of("not confirmed", "started", "done"), auditLines().stream().map(l -> Json.text(l, "outcome")).toList());
     }
 
     @Test
@@ -143,9 +201,9 @@ class AiOpsTest {
         assertTrue(unclear.out().contains("not understood: how many replicas?") && unclear.out().contains("examples:"), unclear.out());
         assertEquals(List.of(), changes(), "nothing changed");
         List<String> outcomes = auditLines().stream().map(l -> Json.text(l, "outcome")).toList();
-        assertEquals(5, outcomes.size(), outcomes.toString());
-        assertTrue(outcomes.get(0).startsWith("refused: 11 replicas") && outcomes.get(1).startsWith("refused: PostgreSQL")
-                && outcomes.get(2).equals("dry-run") && outcomes.get(3).equals("refused") && outcomes.get(4).startsWith("refused: release taskora has no revision 9"), outcomes.toString());
+        assertEquals(List.of("refused: 11 replicas is out of bounds: 0 to 10 (aiOps.maxReplicas in taskora.yaml)",
+                "refused: PostgreSQL runs as one instance (each replica would get its own empty volume); it scales to 0 or 1 only",
+                "dry-run", "refused", "refused: release taskora has no revision 9 (revisions: 1; ai-ops history)"), outcomes);
     }
 
     @Test

@@ -167,12 +167,12 @@ class AiToolsTest {
         assertEquals(List.of("tiny"), Json.items(s, "kubeconfig_contexts"));
         assertFalse(Files.exists(Path.of(Json.text(s, "kubeconfig"))), "the kubeconfig is removed after the run");
         assertTrue(w.calls("kubectl").contains("kubectl config view --minify --flatten --context tiny"), w.calls("kubectl").toString());
-        // The tools file: release-specific helm status and history, and the smoke check.
-        assertEquals(List.of("taskora_release_history", "taskora_release_status", "taskora_smoke"), Json.items(s, "custom_tools"));
+        // The tools file: release-specific helm status and history (no script of this checkout found by path).
+        assertEquals(List.of("taskora_release_history", "taskora_release_status"), Json.items(s, "custom_tools"));
         String tools = String.join("", ((Map<?, ?>) Json.at(s, "tools_files")).values().stream().map(String::valueOf).toList());
         assertTrue(tools.contains("command: helm status tiny -n tiny-ns --kube-context tiny"), tools);
         assertTrue(tools.contains("command: helm history tiny -n tiny-ns --kube-context tiny --max 10"), tools);
-        assertTrue(tools.contains("scripts/Smoke.java --config " + CFG + " --namespace tiny-ns --release tiny --context tiny"), tools);
+        assertFalse(tools.contains("Smoke.java") || tools.contains("jbang"), tools);
         // The prompt: namespace, release, selectors, components, replica bounds, and no template braces.
         String prompt = Json.text(s, "prompt");
         for (String want : List.of("- namespace: tiny-ns", "- release: tiny", "- selector: app.kubernetes.io/instance=tiny",

@@ -171,7 +171,8 @@ class IntentsTest {
     @Test
     void theRequestTable() {
         List<Row> rows = rows();
-        assertTrue(rows.size() >= 80, "at least 80 requests: " + rows.size());
+        assertEquals(126, rows.size(), "the table's requests (docs/AI-OPS.md says how many)");
+        assertEquals(rows.size(), rows.stream().map(Row::request).distinct().count(), "no request twice");
         int right = 0;
         List<String> wrong = new ArrayList<>(), wrongMutations = new ArrayList<>();
         for (Row r : rows) {
@@ -196,25 +197,37 @@ class IntentsTest {
         List<Row> rows = rows();
         for (Row r : rows) Intents.translate(r.request(), "taskora"); // warm up
         List<Long> nanos = new ArrayList<>();
+        java.util.Map<String, java.util.Set<String>> answers = new java.util.TreeMap<>();
         for (int round = 0; round < 20; round++)
             for (Row r : rows) {
                 long t0 = System.nanoTime();
-                Intents.translate(r.request(), "taskora");
+                Intents.Translation t = Intents.translate(r.request(), "taskora");
                 nanos.add(System.nanoTime() - t0);
+                answers.computeIfAbsent(r.request(), k -> new java.util.TreeSet<>()).add(got(t));
             }
         java.util.Collections.sort(nanos);
         System.out.println(String.format(java.util.Locale.ROOT, "ai-ops translation in-process: p50 %.3f ms, p95 %.3f ms, max %.3f ms (%d translations)",
                 nanos.get(nanos.size() / 2) / 1e6, nanos.get((int) (nanos.size() * 0.95)) / 1e6, nanos.get(nanos.size() - 1) / 1e6, nanos.size()));
-        assertEquals(rows.size() * 20, nanos.size());
+        java.util.Map<String, java.util.Set<String>> once = new java.util.TreeMap<>();
+        for (Row r : rows) once.put(r.request(), java.util.Set.of(got(Intents.translate(r.request(), "taskora"))));
+        assertEquals(once, answers, "every timed round gave each request its one answer");
     }
 
     @Test
     void theTableCoversEveryVerbRefusalsAndUnclearRequests() {
         List<Row> rows = rows();
-        for (Intents.Verb v : Intents.VERBS)
-            assertTrue(rows.stream().anyMatch(r -> r.expected().split(" ")[0].equals(v.name())), "the table asks for " + v.name());
-        assertTrue(rows.stream().filter(r -> r.expected().equals(REFUSED)).count() >= 8);
-        assertTrue(rows.stream().filter(r -> r.expected().equals(UNCLEAR)).count() >= 12);
+        assertEquals(new java.util.TreeSet<>(Intents.VERBS.stream().map(Intents.Verb::word).toList()),
+                new java.util.TreeSet<>(rows.stream().map(Row::expected).filter(e -> !e.equals(REFUSED) && !e.equals(UNCLEAR)).map(e -> e.split(" ")[0]).toList()),
+                "the table asks for every verb of the translator, and only those");
+        assertEquals(List.of("delete the namespace", "delete the database", "remove the PVC", "drop all the data", "uninstall the release",
+                "delete the secret taskora-secrets", "kill the backend pod", "wipe the db and start over",
+                "please get rid of the persistent volume claim", "show me how to delete the namespace"),
+                rows.stream().filter(r -> r.expected().equals(REFUSED)).map(Row::request).toList());
+        assertEquals(List.of("turn the backend off", "show me the logs", "scale up the backend", "add two more backend pods", "scale everything to 3",
+                "scale the backend and the frontend to 2", "double the frontend", "restart", "restart everything", "roll back the backend",
+                "roll back 2 versions", "go back to yesterday's version", "stop the backend", "how do I scale the backend", "make me a sandwich",
+                "hello", "what is the meaning of life", ""),
+                rows.stream().filter(r -> r.expected().equals(UNCLEAR)).map(Row::request).toList());
     }
 
     @Test
@@ -246,6 +259,32 @@ class IntentsTest {
 
     @Test
     void everyVerbIsClassifiedAndOnlyScaleRestartRollbackWrite() {
-        assertEquals(List.of("scale", "restart", "rollback"), Intents.VERBS.stream().filter(Intents.Verb::mutating).map(Intents.Verb::name).toList());
+        assertEquals(List.of("scale", "restart", "rollback"), Intents.VERBS.stream().filter(Intents.Verb::mutating).map(Intents.Verb::word).toList());
+        assertEquals(List.of("scale", "restart", "rollback", "kagent-setup"),
+                java.util.Arrays.stream(Intents.Verb.values()).filter(Intents.Verb::mutating).map(Intents.Verb::word).toList());
+        assertEquals(List.of("kagent-setup", "review-dockerfiles"),
+                java.util.Arrays.stream(Intents.Verb.values()).filter(v -> !v.translated()).map(Intents.Verb::word).toList());
+    }
+
+    /** The translator's answer is a subcommand's argv: what picocli then runs as if typed. */
+    @Test
+    void anIntentIsTheArgvOfItsSubcommand() {
+        assertEquals(List.of("scale", "backend", "3"), Intents.translate("scale the API to three pods", "taskora").intent().argv());
+        assertEquals(List.of("errors", "backend", "--since", "10m"),
+                Intents.translate("any errors in the api in the last 10 minutes?", "taskora").intent().argv());
+        assertEquals(List.of("rollback", "4"), Intents.translate("revert to revision 4", "taskora").intent().argv());
+        assertEquals(List.of("diagnose", "taskora-backend-7d9f8b6c5-x2x7q"),
+                Intents.translate("why is pod taskora-backend-7d9f8b6c5-x2x7q crashing", "taskora").intent().argv());
+        assertEquals("ai-ops logs mcp-server --since 5m",
+                Intents.translate("give me the logs of the mcp server for the last 5 minutes", "taskora").intent().canonical());
+    }
+
+    /** After a verb, words of a sentence make a request; anything else is the verb's (typed) arguments. */
+    @Test
+    void sentenceWordsAfterAVerbMakeARequest() {
+        for (String plain : List.of("the API to three pods", "backend to 3", "to revision 4", "the frontend please", "all pods"))
+            assertTrue(Intents.sentence(List.of(plain.split(" "))), plain);
+        for (String typed : List.of("backend 3", "backend x", "v1", "4x", "nosuchthing", "foo bar", "", "taskora-backend-0"))
+            assertFalse(Intents.sentence(typed.isEmpty() ? List.of() : List.of(typed.split(" "))), typed);
     }
 }

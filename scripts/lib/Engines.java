@@ -1,0 +1,70 @@
+// Who answers an ai-ops request (--engine / aiOps.engine: auto, builtin, kubectl-ai, kagent) and
+// how each answers: the built-in engine through the caller (the translator, then the verb's
+// subcommand), kubectl-ai (KubectlAi.run) and the release's kagent Agent (Kagent.invoke); and
+// `kagent-setup`, which installs kagent as a change (Changes: shown, confirmed, audited). The
+// engine is announced with its reason on the first line; when auto fell back to the built-in
+// engine, the reason comes after its answer (its first line stays "understood as: ...").
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntSupplier;
+
+final class Engines {
+    private Engines() {}
+
+    /** The engine that answers, why, and whether auto fell back to the built-in engine for want of a tool. */
+    record Choice(String engine, String reason, boolean fallback) {}
+
+    static Choice choose(Config cfg, String option, String request) {
+        String requested = option != null ? option : cfg.str("aiOps.engine");
+        if (requested.isEmpty()) requested = "auto";
+        String first = request.strip().split("\\s+")[0];
+        if (requested.equals("auto") && Intents.verb(first) != null)
+            return new Choice("builtin", "'" + first + "' is one of ai-ops's own verbs", false);
+        AiTools.Choice c = AiTools.choose(requested, AiTools.provider(cfg), Cmd::onPath, System::getenv);
+        return new Choice(c.engine(), c.reason(), c.engine().equals("builtin") && requested.equals("auto"));
+    }
+
+    /** Answers one request with the chosen engine; `builtin` is the built-in engine's answer. */
+    static int answer(OpsRun r, Choice c, String request, IntSupplier builtin) {
+        r.put("engine", c.engine());
+        r.put("engineReason", c.reason());
+        if (c.engine().equals("builtin")) {
+            try {
+                return builtin.getAsInt();
+            } finally {
+                if (c.fallback()) Console.info(Console.dim("(answered by the built-in engine: " + c.reason() + ")"));
+            }
+        }
+        Console.info(Console.dim("engine: " + c.engine() + " (" + c.reason() + ")"));
+        if (c.engine().equals("kagent")) return Kagent.invoke(r.cfg, request, Changes.NOT_CONFIRMED, r::put);
+        r.put("mutating", r.yes);
+        Changes changes = new Changes(r);
+        return KubectlAi.run(r.cfg, request, r.yes, (commands, outcome) -> changes.audit(null, commands, outcome), Changes.NOT_CONFIRMED, r::put);
+    }
+
+    /** `ai-ops kagent-setup`: the whole plan first, then, confirmed, kagent's charts, the key Secrets and the release's agent. */
+    static int kagentSetup(OpsRun r) {
+        Config cfg = r.cfg;
+        r.put("engine", "kagent");
+        AiTools.Provider p = AiTools.provider(cfg);
+        String context = KubectlAi.context(cfg);
+        Kagent.requireRelease(cfg);
+        List<Kagent.Step> steps = Kagent.setupPlan(cfg, p, AiTools.model(cfg), System::getenv);
+        Console.info("kagent-setup installs kagent " + AiTools.KAGENT_VERSION + " into namespace " + Kagent.NAMESPACE
+                + " of context " + context + " and turns on the Taskora agent of release " + cfg.release() + ":");
+        List<String> shown = new ArrayList<>();
+        for (Kagent.Step s : steps) {
+            String line = Cmd.show(s.argv()) + (s.stdin() != null ? " <<(a Secret with " + p.keyVar() + ", not shown)" : "");
+            shown.add(line);
+            Console.info("  " + line);
+        }
+        Intents.Intent i = Intents.Intent.of(Intents.Verb.KAGENT_SETUP);
+        return new Changes(r).confirmAndRun(new Changes.Change(i, i.canonical(), shown), () -> {
+            Kagent.setup(cfg, steps);
+            Console.info(Console.green("kagent " + AiTools.KAGENT_VERSION + " is installed and the Taskora agent is on: ")
+                    + "ai-ops --engine kagent \"why is the backend failing\"");
+            return Changes.Audited.of(Changes.Outcome.DONE);
+        });
+    }
+}
