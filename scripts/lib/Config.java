@@ -734,7 +734,7 @@ final class Config {
                     String prefix = "services." + s + ".";
                     boolean inFile = fromFile.stream().anyMatch(p -> p.startsWith(prefix));
                     Override made = overrides.stream().filter(o -> o.path().startsWith(prefix)).findFirst().orElse(null);
-                    String where = inFile || made == null ? file.getFileName() + ": missing key '" + prefix + k + "'"
+                    String where = inFile || made == null ? file.getFileName() + ": missing key 'services." + s + "." + k + "'"
                             : made.label() + ": '" + s + "' is not a service of " + file.getFileName() + ", and a new service needs '" + prefix + k + "' too";
                     throw new Failure(Exit.USAGE, where,
                             "only the default services (frontend, backend, mcp-server) have defaults for component and sizeBudgetMiB; see docs/TOOLKIT.md");
