@@ -146,7 +146,7 @@ final class Kube {
                         String description) {}
 
     static List<HelmRevision> history(String json) {
-        HelmRevision[] all = Json.bind(json.isBlank() ? "[]" : json, HelmRevision[].class, "helm history -o json");
-        return new ArrayList<>(List.of(all));
+        if (json.isBlank()) return new ArrayList<>(); // helm prints nothing for a release without revisions
+        return new ArrayList<>(List.of(Json.bind(json, HelmRevision[].class, "helm history -o json")));
     }
 }
