@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
                 "6:a change was not confirmed (no --yes): nothing changed",
                 "7:refused: a delete, replicas out of bounds, a revision that cannot be rolled back to",
                 "70:unexpected error (a bug: please report it)",
-                "130:interrupted (Ctrl-C); 143: stopped by a TERM signal"})
+                "130:interrupted (Ctrl-C)", "143:terminated (a TERM signal)"})
 public class AiOps implements Callable<Integer> {
     static final int NOT_CONFIRMED = Changes.NOT_CONFIRMED;
     static final int REFUSED = Changes.REFUSED;
