@@ -127,7 +127,7 @@ public class AiOps implements Callable<Integer> {
     }
 
     int translated(OpsRun r, String request) {
-        Intents.Translation t = Intents.translate(request, r.rel());
+        Intents.Translation t = Intents.translate(request, r.rel(), r.ns());
         if (t.refused() != null) return new Changes(r).refuse(null, t.refused());
         if (!t.understood()) {
             Console.info("not understood: " + t.notUnderstood());
@@ -194,7 +194,9 @@ public class AiOps implements Callable<Integer> {
 
     // ---------------------------------------------------------------- the verbs (Intents.Verb), one subcommand each
     @Command(name = "status")
-    int status() { return verb(Intents.Intent.of(Intents.Verb.STATUS), i -> reads().status()); }
+    int status(@Parameters(arity = "0..1", paramLabel = "COMPONENT", converter = Component.class) String component) {
+        return verb(new Intents.Intent(Intents.Verb.STATUS, component, null, null, null, null), i -> reads().status(i.component()));
+    }
 
     @Command(name = "unhealthy")
     int unhealthy() { return verb(Intents.Intent.of(Intents.Verb.UNHEALTHY), i -> reads().unhealthy()); }
@@ -220,7 +222,9 @@ public class AiOps implements Callable<Integer> {
     int events() { return verb(Intents.Intent.of(Intents.Verb.EVENTS), i -> reads().events()); }
 
     @Command(name = "usage")
-    int usage() { return verb(Intents.Intent.of(Intents.Verb.USAGE), i -> reads().usage()); }
+    int usage(@Parameters(arity = "0..1", paramLabel = "COMPONENT", converter = Component.class) String component) {
+        return verb(new Intents.Intent(Intents.Verb.USAGE, component, null, null, null, null), i -> reads().usage(i.component()));
+    }
 
     @Command(name = "history")
     int history() { return verb(Intents.Intent.of(Intents.Verb.HISTORY), i -> reads().history()); }

@@ -86,8 +86,12 @@ final class Changes {
 
     /** Refusals that need no cluster: replicas out of bounds. */
     String refusal(Intents.Intent i) {
+        return refusal(i, maxReplicas());
+    }
+
+    /** The same, for a bound of `max` replicas (the request table scores translations with it). */
+    static String refusal(Intents.Intent i, long max) {
         if (i.verb() != Intents.Verb.SCALE) return null;
-        long max = maxReplicas();
         if (i.replicas() < 0 || i.replicas() > max)
             return i.replicas() + " replicas is out of bounds: 0 to " + max + " (aiOps.maxReplicas in taskora.yaml)";
         if (i.component().equals("postgresql") && i.replicas() > 1)

@@ -24,13 +24,13 @@ final class Intents {
      * with one of the first twelve (the last two belong to the AI tools and are only typed).
      */
     enum Verb {
-        STATUS("status", "", false, "the release, its workloads and pods, with the problems found"),
+        STATUS("status", "[COMPONENT]", false, "the release, its workloads and pods (of one component, when named), with the problems found"),
         UNHEALTHY("unhealthy", "", false, "pods that are not Running and Ready (or \"all healthy\")"),
         DIAGNOSE("diagnose", "[COMPONENT|POD]", false, "for each pod that is not Ready: the cause in one line and the fix in one line"),
         ERRORS("errors", "[COMPONENT] [--since DURATION]", false, "error lines from the pods' JSON logs, newest first (the previous container's too after a crash)"),
         LOGS("logs", "COMPONENT [--since DURATION]", false, "the last lines of a component's logs"),
         EVENTS("events", "", false, "recent Kubernetes events of the release's objects"),
-        USAGE("usage", "", false, "CPU and memory per pod (metrics-server) against requests and limits"),
+        USAGE("usage", "[COMPONENT]", false, "CPU and memory per pod (metrics-server) against requests and limits (one component's, when named)"),
         HISTORY("history", "", false, "the release's helm revisions"),
         URL("url", "", false, "how to reach the app"),
         SCALE("scale", "COMPONENT N", true, "set a component's replicas (0 to aiOps.maxReplicas)"),
@@ -347,12 +347,23 @@ final class Intents {
         return PATTERNS.computeIfAbsent("^" + alternatives, a -> Pattern.compile("^(" + alternatives + ")( .*|$)")).matcher(text).matches();
     }
 
-    /** Translates one request. `release` helps to spot pod names. */
+    /** Translates one request about the release of that name, in a namespace of the same name. */
     static Translation translate(String request, String release) {
-        String text = normalize(request == null ? "" : request);
+        return translate(request, release, release);
+    }
+
+    /**
+     * Translates one request about `release` in `namespace`: `release` helps to spot pod names and
+     * app-prefixed names ("taskora-backend"); a request that names another namespace or release is
+     * refused, never re-aimed at this one.
+     */
+    static Translation translate(String request, String release, String namespace) {
+        String text = unprefix(normalize(request == null ? "" : request), release);
         if (text.isEmpty()) return Translation.unclear("empty request");
         Translation canonical = canonical(text);
         if (canonical != null) return canonical;
+        String elsewhere = elsewhere(text, release, namespace);
+        if (elsewhere != null) return Translation.refuse(elsewhere);
 
         // polite openings and endings carry no meaning
         String core = text;
@@ -396,6 +407,15 @@ final class Intents {
                 return Translation.unclear("stopping is not guessed; to stop a component say so with a number: ai-ops scale COMPONENT 0");
         }
 
+        // "fix it", "repair the backend": a change ai-ops cannot name is never guessed
+        if (!question && starts(core, "fix|repair|solve|heal|resolve|sort out|make"))
+            return Translation.unclear("a fix is not guessed: ask why (ai-ops diagnose), then ask for one change (scale, restart, rollback)");
+        // "is the backend ok?": one component's health is its status
+        if (starts(core, "is|are|how is|how are") && component != null && pod == null
+                && has(core, "ok|okay|healthy|up|fine|alive|running|working|good|ready|available|online|well|doing")
+                && !has(core, "not|failing|failed|broken|crashing|crashed|down|wrong|error|errors|restarting|stuck|pending"))
+            return Translation.of(new Intent(Verb.STATUS, component, null, null, null, null));
+
         // 3. questions and read-only orders: the best-scoring cue
         String best = null;
         int bestScore = 0;
@@ -422,6 +442,8 @@ final class Intents {
                         ? "logs of one component at a time: ai-ops logs COMPONENT"
                         : "whose logs? say frontend, backend, mcp-server or postgresql, e.g. \"show the backend logs\"");
                 return Translation.of(new Intent(Verb.LOGS, component, null, null, null, since));
+            case "status", "usage":
+                return Translation.of(new Intent(verb(best), pod == null ? component : null, null, null, null, null));
             default:
                 return Translation.of(Intent.of(verb(best)));
         }
@@ -434,8 +456,11 @@ final class Intents {
         if (v == null) return null;
         boolean comp1 = t.length == 2 && COMPONENTS.contains(t[1]);
         switch (v.word()) {
-            case "status", "unhealthy", "events", "usage", "history", "url":
+            case "unhealthy", "events", "history", "url":
                 return t.length == 1 ? Translation.of(Intent.of(v)) : null;
+            case "status", "usage":
+                if (t.length == 1) return Translation.of(Intent.of(v));
+                return comp1 ? Translation.of(new Intent(v, t[1], null, null, null, null)) : null;
             case "diagnose":
                 if (t.length == 1) return Translation.of(new Intent(Verb.DIAGNOSE, null, null, null, null, null));
                 if (comp1) return Translation.of(new Intent(Verb.DIAGNOSE, t[1], null, null, null, null));
@@ -459,6 +484,54 @@ final class Intents {
                 return null;
         }
     }
+
+    /** "todo-backend", "taskora-api", "<release>-db": the app's name before a component's is the component. */
+    static String unprefix(String text, String release) {
+        StringBuilder out = new StringBuilder();
+        for (String tok : text.split(" ")) {
+            Matcher m = APP_PREFIX.matcher(tok);
+            String rest = m.matches() ? m.group(2) : null;
+            if (rest == null && tok.startsWith(release + "-")) rest = tok.substring(release.length() + 1);
+            if (rest != null && (components(rest).size() == 1 && components(rest).equals(components(rest.replace('-', ' '))))
+                    && isComponentName(rest)) tok = rest;
+            out.append(out.length() == 0 ? "" : " ").append(tok);
+        }
+        return out.toString();
+    }
+
+    static final Pattern APP_PREFIX = Pattern.compile("^(todo|taskora|todo-app|taskora-app)-(.+)$");
+
+    /** The whole token is one of a component's names ("mcp-server", "db", "api"). */
+    static boolean isComponentName(String tok) {
+        for (List<String> names : SYNONYMS.values())
+            if (names.contains(tok) || names.contains(tok.replace('-', ' '))) return true;
+        return false;
+    }
+
+    /**
+     * A request aimed at another namespace or release ("in the staging namespace", "-n prod",
+     * "release foo"): the refusal, or null. ai-ops acts on one release in one namespace only.
+     */
+    static String elsewhere(String text, String release, String namespace) {
+        for (Pattern p : List.of(NAMESPACE_BEFORE, NAMESPACE_AFTER, RELEASE_NAMED)) {
+            Matcher m = p.matcher(text);
+            while (m.find()) {
+                String named = m.group(1);
+                if (NOT_A_NAME.contains(named)) continue;
+                boolean ns = p != RELEASE_NAMED;
+                if (named.equals(ns ? namespace : release)) continue;
+                return "refused: ai-ops acts on release " + release + " in namespace " + namespace + " only; it does not act on "
+                        + (ns ? "namespace " : "release ") + named + " (use --namespace/--release, or that release's own taskora.yaml)";
+            }
+        }
+        return null;
+    }
+
+    static final Pattern NAMESPACE_BEFORE = Pattern.compile("(?:^|\\s)(?:in|from|on|of|for|into) (?:the )?([a-z0-9][-a-z0-9]*) (?:namespace|ns)(?=\\s|$)");
+    static final Pattern NAMESPACE_AFTER = Pattern.compile("(?:^|\\s)(?:-n|--namespace|namespace named|namespace called) ([a-z0-9][-a-z0-9]*)(?=\\s|$)");
+    static final Pattern RELEASE_NAMED = Pattern.compile("(?:^|\\s)(?:--release|release named|release called|helm release named) ([a-z][-a-z0-9]*)(?=\\s|$)");
+    static final Set<String> NOT_A_NAME = Set.of("the", "this", "that", "my", "our", "its", "same", "current", "default", "a", "an", "any",
+            "which", "what", "whole", "is", "are", "was", "has", "have", "with", "to", "of", "for", "in", "on", "and", "or", "right", "now");
 
     static boolean isScale(String core) {
         if (has(core, "scale|scaled|scaling|autoscale")) return true;
@@ -487,6 +560,9 @@ final class Intents {
             return Translation.unclear("a rollback is of the whole release, not of one component; say \"roll back the release\" (ai-ops rollback [REVISION])");
         if (since(core) != null || has(core, "yesterday|ago|last week|last month|this morning|last night|o clock|am|pm"))
             return Translation.unclear("a rollback by date is not guessed; name the revision (ai-ops history lists them), e.g. \"roll back to revision 3\"");
+        for (String tok : core.split(" "))
+            if (tok.matches(".*\\d.*") && !tok.matches("\\d{1,6}"))
+                return Translation.unclear("'" + tok + "' is not a revision: revisions are whole numbers (ai-ops history lists them), e.g. \"roll back to revision 3\"");
         List<Integer> n = numbers(core);
         if (n.size() > 1) return Translation.unclear("more than one number (" + n + "); give one revision");
         if (!n.isEmpty() && has(core, "\\d+ (revisions|versions|releases|deploys|deployments|steps|times)( back| ago)?|back \\d+"))

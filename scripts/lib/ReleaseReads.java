@@ -37,20 +37,27 @@ final class ReleaseReads {
         List<String> get = r.kubectl("get", Diagnosis.KINDS, "-l", r.sel(), "-o", "json");
         List<String> events = r.kubectl("get", "events", "-o", "json");
         return switch (i.verb()) {
-            case STATUS -> List.of(r.helm("status", r.rel(), "-o", "json"), get, events);
+            case STATUS -> List.of(r.helm("status", r.rel(), "-o", "json"),
+                    i.component() == null ? get : r.kubectl("get", Diagnosis.KINDS, "-l", r.sel(i.component()), "-o", "json"), events);
             case UNHEALTHY, DIAGNOSE, EVENTS -> List.of(get, events);
             case ERRORS -> List.of(r.kubectl("get", "pods", "-l", i.component() == null ? r.sel() : r.sel(i.component()), "-o", "json"),
                     r.kubectl("logs", "POD", "-c", "CONTAINER", "--timestamps", "--tail", "2000"));
             case LOGS -> List.of(logsCommand(i.component(), i.since()));
-            case USAGE -> List.of(metricsCommand(), r.kubectl("get", "pods", "-l", r.sel(), "-o", "json"));
+            case USAGE -> List.of(metricsCommand(i.component()), r.kubectl("get", "pods", "-l", selector(i.component()), "-o", "json"));
             case HISTORY -> List.of(r.helm("history", r.rel(), "-o", "json"));
             case URL -> List.of(Reach.query(r.cfg));
             default -> List.of();
         };
     }
 
+    /** The release's selector, or one component's. */
+    String selector(String component) {
+        return component == null ? r.sel() : r.sel(component);
+    }
+
     // ---------------------------------------------------------------- status, unhealthy, diagnose
-    int status() {
+    /** The release, its workloads and pods with the problems found; only one component's when `component` is given. */
+    int status(String component) {
         Cmd.Result h = r.read(r.helm("status", r.rel(), "-o", "json"));
         Map<String, Object> result = new LinkedHashMap<>();
         if (h.ok()) {
@@ -63,7 +70,7 @@ final class ReleaseReads {
             Console.info(Console.yellow("no helm release ") + r.rel() + " in namespace " + r.ns() + " (" + h.tail().lines().findFirst().orElse("") + ")");
             result.put("release", null);
         }
-        Diagnosis.Snapshot s = snapshot();
+        Diagnosis.Snapshot s = snapshot(component);
         List<List<String>> rows = new ArrayList<>();
         for (Object o : s.workloads()) {
             Kube.Workload w = Json.bind(o, Kube.Workload.class);
@@ -74,18 +81,23 @@ final class ReleaseReads {
         List<Kube.Pod> pods = pods(s.pods());
         podTable(pods);
         List<Diagnosis.Finding> f = Diagnosis.analyze(s, Diagnosis.kubectlLogs(r.cfg));
-        if (s.pods().isEmpty() && s.workloads().isEmpty()) Console.info("no workloads or pods labelled " + r.sel() + " in namespace " + r.ns());
+        if (s.pods().isEmpty() && s.workloads().isEmpty()) Console.info("no workloads or pods labelled " + selector(component) + " in namespace " + r.ns());
         if (f.isEmpty()) Console.info(Console.green("no problems found"));
         else Diagnosis.print(f);
         result.put("workloads", s.workloads().size());
         result.put("pods", podRows(pods));
         result.put("diagnosis", Diagnosis.json(f));
         r.put("result", result);
-        return f.isEmpty() && h.ok() ? Exit.OK : Exit.CHECK_FAILED;
+        boolean none = component != null && s.pods().isEmpty() && s.workloads().isEmpty();
+        return f.isEmpty() && h.ok() && !none ? Exit.OK : Exit.CHECK_FAILED;
     }
 
     Diagnosis.Snapshot snapshot() {
-        Cmd.Result got = r.read(r.kubectl("get", Diagnosis.KINDS, "-l", r.sel(), "-o", "json"));
+        return snapshot(null);
+    }
+
+    Diagnosis.Snapshot snapshot(String component) {
+        Cmd.Result got = r.read(r.kubectl("get", Diagnosis.KINDS, "-l", selector(component), "-o", "json"));
         Cmd.check(got, "kubectl get " + Diagnosis.KINDS, "is the cluster reachable? try: " + String.join(" ", r.cfg.kubectl("cluster-info")));
         Cmd.Result ev = r.read(r.kubectl("get", "events", "-o", "json"));
         return Diagnosis.Snapshot.of(Json.parse(got.out(), "kubectl get"), ev.ok() ? Json.parse(ev.out(), "kubectl get events") : null);
@@ -322,17 +334,18 @@ final class ReleaseReads {
         return s == null ? "" : s;
     }
 
-    List<String> metricsCommand() {
+    List<String> metricsCommand(String component) {
         return r.cfg.kubectl("get", "--raw", "/apis/metrics.k8s.io/v1beta1/namespaces/" + r.ns() + "/pods?labelSelector="
-                + java.net.URLEncoder.encode(r.sel(), StandardCharsets.UTF_8));
+                + java.net.URLEncoder.encode(selector(component), StandardCharsets.UTF_8));
     }
 
-    int usage() {
-        Cmd.Result m = r.read(metricsCommand());
+    /** CPU and memory per container against requests and limits; only one component's when `component` is given. */
+    int usage(String component) {
+        Cmd.Result m = r.read(metricsCommand(component));
         if (!m.ok())
             throw new Failure(Exit.CHECK_FAILED, "no metrics: the metrics API does not answer (" + m.tail().lines().reduce((a, b) -> b).orElse("") + ")",
                     "metrics-server must run: minikube addons enable metrics-server (taskora.yaml minikube.addons lists it)");
-        Cmd.Result pr = Cmd.check(r.read(r.kubectl("get", "pods", "-l", r.sel(), "-o", "json")), "kubectl get pods", null);
+        Cmd.Result pr = Cmd.check(r.read(r.kubectl("get", "pods", "-l", selector(component), "-o", "json")), "kubectl get pods", null);
         Map<String, Kube.Pod> specs = new LinkedHashMap<>();
         for (Kube.Pod p : Json.bind(pr.out(), Kube.Pods.class, "kubectl get pods").items()) specs.put(p.name(), p);
         List<List<String>> rows = new ArrayList<>();

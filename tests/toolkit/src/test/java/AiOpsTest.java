@@ -51,7 +51,7 @@ class AiOpsTest {
         assertTrue(r.out().startsWith("Usage: ai-ops "), r.out());
         String help = r.out().replaceAll(" +", " ");
         for (String s : List.of("scale COMPONENT N", "rollback [REVISION]", "ai-ops-audit.jsonl", "aiOps.auditLog", "--yes", "--dry-run",
-                "\n 6 a change was not confirmed", "\n 7 refused", "\n 70 unexpected error (a bug: please report it)", "\n 130 interrupted (Ctrl-C); 143: stopped by a TERM signal"))
+                "\n 6 a change was not confirmed", "\n 7 refused", "\n 70 unexpected error (a bug: please report it)", "\n 130 interrupted (Ctrl-C)", "\n 143 terminated (a TERM signal)"))
             assertTrue(help.contains(s), s + " in:\n" + r.out());
         // one subcommand per verb, each with the line Intents.Verb gives it
         String commands = r.out().substring(r.out().indexOf("\nCommands:\n"));
@@ -87,7 +87,9 @@ class AiOpsTest {
                 + "'api' is not a component: frontend, backend, mcp-server, postgresql");
         cases.put(List.of("diagnose", "nosuchthing"), "ai-ops: error: Invalid value for positional parameter at index 0 (COMPONENT|POD): "
                 + "'nosuchthing' is neither a component (frontend, backend, mcp-server, postgresql) nor a pod name (ai-ops status lists them)");
-        cases.put(List.of("status", "foo", "bar"), "ai-ops: error: Unmatched arguments from index 3: 'foo', 'bar'");
+        cases.put(List.of("status", "foo", "bar"), "ai-ops: error: Invalid value for positional parameter at index 0 (COMPONENT): "
+                + "'foo' is not a component: frontend, backend, mcp-server, postgresql");
+        cases.put(List.of("status", "backend", "bar"), "ai-ops: error: Unmatched argument at index 4: 'bar'");
         cases.put(List.of("rollback", "2", "3"), "ai-ops: error: Unmatched argument at index 4: '3'");
         for (Map.Entry<List<String>, String> c : cases.entrySet()) {
             Toolkit.Run r = aiOps(c.getKey().toArray(String[]::new)).expect(Exit.USAGE);
@@ -295,6 +297,21 @@ class AiOpsTest {
         Toolkit.Run r = aiOps("how much memory is the backend using").expect(0);
         String row = r.out().lines().filter(l -> l.startsWith("taskora-backend-0/backend")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
         assertTrue(row.contains("13m") && row.contains("100m / 1 (1%)") && row.contains("100.0 MiB") && row.contains("192Mi / 512Mi (20%)"), row);
+        // issue 21.6: the component asked about is kept (it was dropped: usage of everything)
+        assertTrue(r.out().startsWith("understood as: ai-ops usage backend\n"), r.out());
+        String sel = "app.kubernetes.io/instance=taskora,app.kubernetes.io/component=backend";
+        assertTrue(w.calls("kubectl").contains("kubectl --context taskora get pods -l " + sel + " -o json -n taskora"), w.calls("kubectl").toString());
+        assertTrue(w.calls("kubectl").stream().anyMatch(c -> c.contains("labelSelector=" + java.net.URLEncoder.encode(sel, java.nio.charset.StandardCharsets.UTF_8))),
+                w.calls("kubectl").toString());
+    }
+
+    /** Issue 21.6: "is the api ok?" is the status of that one component: its workloads and pods only. */
+    @Test
+    void oneComponentsHealthIsItsStatus() {
+        Toolkit.Run r = aiOps("is taskora-api ok?").expect(0);
+        assertTrue(r.out().startsWith("understood as: ai-ops status backend\n"), r.out());
+        List<String> pods = r.out().lines().filter(l -> l.startsWith("taskora-")).map(l -> l.split("\\s+")[0]).toList();
+        assertTrue(!pods.isEmpty() && pods.stream().allMatch(p -> p.contains("backend")), r.out());
     }
 
     @Test

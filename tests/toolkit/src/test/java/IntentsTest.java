@@ -29,11 +29,11 @@ class IntentsTest {
             give me an overview | status
             how's the deployment doing | status
             what is running in the cluster | status
-            how many replicas does the backend have | status
+            how many replicas does the backend have | status backend
             show me everything | status
             list all pods | status
             is the app up | status
-            what image is the backend running | status
+            what image is the backend running | status backend
             who deployed last | history
             open the frontend | url
             set backend replicas=3 | scale backend 3
@@ -42,7 +42,7 @@ class IntentsTest {
             turn the backend off | NOT UNDERSTOOD
             I want to know why the backend has 2 replicas | diagnose backend
             I need to understand why the api runs 3 pods | diagnose backend
-            we need to check whether the frontend has 2 pods | status
+            we need to check whether the frontend has 2 pods | status frontend
             why is the backend failing | diagnose backend
             why is this pod failing | diagnose
             why does the API keep restarting? | diagnose backend
@@ -72,11 +72,11 @@ class IntentsTest {
             show events | events
             what happened in the namespace recently | events
             any warnings? | events
-            how much memory is the database using | usage
+            how much memory is the database using | usage postgresql
             show cpu and memory usage | usage
             which pod uses the most cpu | usage
             resource usage please | usage
-            is the frontend hungry for ram | usage
+            is the frontend hungry for ram | usage frontend
             show the release history | history
             list revisions | history
             what version is deployed | history
@@ -95,8 +95,8 @@ class IntentsTest {
             bump the api up to 6 copies | scale backend 6
             scale the web frontend down to one | scale frontend 1
             scale the tool server to zero | scale mcp-server 0
-            give the backend twelve replicas | scale backend 12
-            scale the front-end to twenty-one replicas | scale frontend 21
+            give the backend twelve replicas | REFUSED
+            scale the front-end to twenty-one replicas | REFUSED
             scale the database to 1 | scale postgresql 1
             reduce the backend to a single replica | scale backend 1
             scale up the backend | NOT UNDERSTOOD
@@ -157,9 +157,11 @@ class IntentsTest {
         return out;
     }
 
+    /** What ai-ops does with a translation: refused (also a scale out of aiOps.maxReplicas' default bounds), not understood, or the verb. */
     static String got(Intents.Translation t) {
         if (t.refused() != null) return REFUSED;
         if (!t.understood()) return UNCLEAR;
+        if (Changes.refusal(t.intent(), 10) != null) return REFUSED;
         return t.intent().canonical().substring("ai-ops ".length());
     }
 
@@ -168,11 +170,8 @@ class IntentsTest {
         return v != null && v.mutating();
     }
 
-    @Test
-    void theRequestTable() {
-        List<Row> rows = rows();
-        assertEquals(126, rows.size(), "the table's requests (docs/AI-OPS.md says how many)");
-        assertEquals(rows.size(), rows.stream().map(Row::request).distinct().count(), "no request twice");
+    /** Scores rows, prints the accuracy line (the toolkit suite's summary shows it), and returns it; a wrong change fails at once. */
+    static double score(String label, List<Row> rows) {
         int right = 0;
         List<String> wrong = new ArrayList<>(), wrongMutations = new ArrayList<>();
         for (Row r : rows) {
@@ -183,12 +182,38 @@ class IntentsTest {
             if (mutating(got)) wrongMutations.add(line);
         }
         double accuracy = 100.0 * right / rows.size();
-        String summary = String.format(java.util.Locale.ROOT, "ai-ops request table: %d/%d right (%.1f %%), %d wrong mutation(s)",
-                right, rows.size(), accuracy, wrongMutations.size());
+        String summary = String.format(java.util.Locale.ROOT, "ai-ops %s: %d/%d right (%.1f %%), %d wrong change(s)",
+                label, right, rows.size(), accuracy, wrongMutations.size());
         System.out.println(summary);
         wrong.forEach(w -> System.out.println("  wrong: " + w));
         assertTrue(wrongMutations.isEmpty(), "requests translated into a wrong change:\n" + String.join("\n", wrongMutations));
-        assertTrue(accuracy >= 95.0, summary + "\n" + String.join("\n", wrong));
+        return accuracy;
+    }
+
+    @Test
+    void theRequestTable() {
+        List<Row> rows = rows();
+        assertEquals(126, rows.size(), "the table's requests (docs/AI-OPS.md says how many)");
+        assertEquals(rows.size(), rows.stream().map(Row::request).distinct().count(), "no request twice");
+        double accuracy = score("request table", rows);
+        assertTrue(accuracy >= 95.0, "accuracy " + accuracy);
+    }
+
+    /**
+     * Issue 21.6: 45 requests written by someone who had not read the translator's rules
+     * (tests/toolkit/fixtures/requests-new.txt), scored on their own: the accuracy is printed, and
+     * no row may become a wrong change.
+     */
+    @Test
+    void requestsWrittenBlind() throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(Toolkit.REPO.resolve("tests/toolkit/fixtures/requests-new.txt"))) {
+            if (line.isBlank()) continue;
+            int bar = line.lastIndexOf('|');
+            rows.add(new Row(line.substring(0, bar).strip(), line.substring(bar + 1).strip()));
+        }
+        assertEquals(45, rows.size());
+        score("request table, new rows written blind", rows);
     }
 
     /** A benchmark that prints (not a timed assertion): the translation alone, in-process, per request. */
@@ -219,7 +244,7 @@ class IntentsTest {
         assertEquals(new java.util.TreeSet<>(Intents.VERBS.stream().map(Intents.Verb::word).toList()),
                 new java.util.TreeSet<>(rows.stream().map(Row::expected).filter(e -> !e.equals(REFUSED) && !e.equals(UNCLEAR)).map(e -> e.split(" ")[0]).toList()),
                 "the table asks for every verb of the translator, and only those");
-        assertEquals(List.of("delete the namespace", "delete the database", "remove the PVC", "drop all the data", "uninstall the release",
+        assertEquals(List.of("give the backend twelve replicas", "scale the front-end to twenty-one replicas", "delete the namespace", "delete the database", "remove the PVC", "drop all the data", "uninstall the release",
                 "delete the secret taskora-secrets", "kill the backend pod", "wipe the db and start over",
                 "please get rid of the persistent volume claim", "show me how to delete the namespace"),
                 rows.stream().filter(r -> r.expected().equals(REFUSED)).map(Row::request).toList());
