@@ -345,7 +345,8 @@ def test_external_database_from_existing_secret():
     # The NetworkPolicies open the external database's port, not the built-in pods.
     be_np = objs.get("NetworkPolicy", "backend")
     db_rules = [r for r in be_np["spec"]["egress"] if r["ports"][0]["port"] == 5432]
-    assert db_rules and db_rules[0]["to"] == [{"ipBlock": {"cidr": "0.0.0.0/0"}}]
+    assert db_rules and [p["ipBlock"]["cidr"] for p in db_rules[0]["to"]] == ["0.0.0.0/0"]
+    assert "10.0.0.0/8" in db_rules[0]["to"][0]["ipBlock"]["except"]  # not the cluster nor the LAN (issue 26)
 
 
 def test_external_database_from_url():
@@ -523,6 +524,12 @@ def _selects(selector, pod_labels):
 
 def _peer_matches(peer, other):
     if "ipBlock" in peer:
+        if "ip" in other:  # an address outside the cluster's pods: in the block and not excepted
+            import ipaddress
+            ip = ipaddress.ip_address(other["ip"])
+            block = peer["ipBlock"]
+            return ip in ipaddress.ip_network(block["cidr"]) and \
+                not any(ip in ipaddress.ip_network(e) for e in block.get("except", []))
         return other.get("external", False)
     if "namespaceSelector" in peer:
         return _selects(peer["namespaceSelector"], other.get("ns_labels", {})) and \
@@ -860,3 +867,72 @@ def test_every_app_server_drains_within_its_grace_period():
     for comp in ("frontend", "backend", "mcp-server"):
         assert objs.get("ConfigMap", comp)["data"]["SHUTDOWN_DRAIN_SECONDS"] == "8"
         assert pod_spec(objs.get("Deployment", comp))["terminationGracePeriodSeconds"] == 33
+
+
+# --- issue 26: the reference app hardened ------------------------------------------------
+
+@pytest.mark.parametrize("ip, reachable", [
+    ("8.8.8.8", True), ("203.0.113.9", True),
+    ("10.96.0.1", False),      # the API server's usual ClusterIP
+    ("172.18.0.2", False), ("192.168.1.10", False), ("100.64.0.1", False),
+    ("169.254.169.254", False),  # a cloud's instance metadata
+])
+def test_egress_to_anywhere_leaves_out_private_ranges_and_the_api_server(ip, reachable):
+    sets = ["llm.agentBackend=openai", "postgresql.enabled=false", "externalDatabase.existingSecret=neon"]
+    objs = render("values-prod.yaml", sets=sets)
+    nps = objs.kind("NetworkPolicy")
+    dst = {"labels": {}, "ip": ip}
+    assert flow(nps, _pod(objs, "backend"), dst, 443) == reachable  # the LLM
+    for comp in ("backend", "mcp-server", "migrations"):
+        assert flow(nps, _pod(objs, comp), dst, 5432) == reachable, comp  # the database
+    # opted in (a model server or database in the cluster or on the LAN): everything on those ports
+    objs = render("values-prod.yaml", sets=sets + ["networkPolicy.privateEgress=true"])
+    nps = objs.kind("NetworkPolicy")
+    assert flow(nps, _pod(objs, "backend"), dst, 443) and flow(nps, _pod(objs, "mcp-server"), dst, 5432)
+    # a narrower range is taken as given
+    objs = render("values-prod.yaml", sets=sets + ["externalDatabase.egressCIDR=192.168.1.0/24"])
+    nps = objs.kind("NetworkPolicy")
+    assert flow(nps, _pod(objs, "backend"), {"labels": {}, "ip": "192.168.1.10"}, 5432)
+    assert not flow(nps, _pod(objs, "backend"), {"labels": {}, "ip": "8.8.8.8"}, 5432)
+
+
+def test_prod_tls_without_a_certificate_fails_saying_how_to_get_one():
+    err = render_error("values-prod.yaml", sets=["ingress.host=todo.example.com"])
+    assert "ingress.tls.secretName" in err and "cert-manager" in err and "kubectl create secret tls" in err, err
+    assert "ingress.tls.controllerDefaultCertificate=true" in err and "todo.example.com" in err, err
+    for extra in (["ingress.tls.secretName=todo-tls"], ["ingress.tls.controllerDefaultCertificate=true"],
+                  ["ingress.tls.enabled=false"], ["appEnv=development"]):
+        ing = render("values-prod.yaml", sets=["ingress.host=todo.example.com"] + extra).get("Ingress")
+        assert ing["spec"]["rules"][0]["host"] == "todo.example.com"
+    ing = render("values-prod.yaml", sets=["ingress.host=todo.example.com", "ingress.tls.secretName=todo-tls"]).get("Ingress")
+    assert ing["spec"]["tls"] == [{"hosts": ["todo.example.com"], "secretName": "todo-tls"}]
+    # local names can have no public certificate: the controller's default one is the expected choice
+    for host in ("taskora.local", "app.localhost", "todo.test"):
+        assert render("values-prod.yaml", sets=[f"ingress.host={host}"]).get("Ingress")
+
+
+def test_prod_ingress_rate_limits_per_client_address(prod):
+    annotations = prod.get("Ingress", "frontend")["metadata"]["annotations"]
+    assert annotations["nginx.ingress.kubernetes.io/limit-rps"] == "20"
+    assert annotations["nginx.ingress.kubernetes.io/limit-burst-multiplier"] == "5"
+
+
+def test_login_limits_from_values_and_the_bff_token_from_the_secret(prod):
+    data = prod.get("ConfigMap", "backend")["data"]
+    assert {k: data[k] for k in data if k.startswith("AUTH_")} == {
+        "AUTH_ACCOUNT_MAX_FAILURES": "10", "AUTH_ADDRESS_MAX_FAILURES": "100", "AUTH_FAILURE_WINDOW_SECONDS": "60",
+        "AUTH_HASH_CONCURRENCY": "2", "AUTH_HASH_QUEUE": "64", "AUTH_HASH_WAIT_SECONDS": "10"}
+    objs = render("values-prod.yaml", sets=["backend.auth.addressMaxFailures=500", "backend.auth.hashConcurrency=4"])
+    data = objs.get("ConfigMap", "backend")["data"]
+    assert data["AUTH_ADDRESS_MAX_FAILURES"] == "500" and data["AUTH_HASH_CONCURRENCY"] == "4"
+    fe = prod.get("Deployment", "frontend")
+    token = env_of(containers(fe)[0])["BACKEND_SERVICE_TOKEN"]["valueFrom"]["secretKeyRef"]
+    assert token == {"name": f"{RELEASE}-taskora", "key": "mcp-service-token"}
+    assert "checksum/secret" in fe["spec"]["template"]["metadata"]["annotations"]
+    objs = render("values-prod.yaml", sets=["existingSecret=mine"])
+    token = env_of(containers(objs.get("Deployment", "frontend"))[0])["BACKEND_SERVICE_TOKEN"]["valueFrom"]["secretKeyRef"]
+    assert token == {"name": "mine", "key": "mcp-service-token"}
+    # extraEnv still comes after it
+    objs = render("values-prod.yaml", sets=["frontend.extraEnv[0].name=X", "frontend.extraEnv[0].value=y"])
+    names = [e["name"] for e in containers(objs.get("Deployment", "frontend"))[0]["env"]]
+    assert names == ["BACKEND_SERVICE_TOKEN", "X"]

@@ -53,7 +53,11 @@ def main() -> int:
 
     app = create_app(settings)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None,
-                            access_log=False, proxy_headers=True, forwarded_allow_ips="*",
+                            access_log=False,
+                            # the peer address is the connection's: X-Forwarded-For is anyone's to
+                            # set; the BFF's forwarded address is trusted only with the service
+                            # token (app/core/throttle.py)
+                            proxy_headers=False,
                             timeout_graceful_shutdown=max(5, int(settings.shutdown_drain_seconds) + 5))
     DrainingServer(config, app, settings.shutdown_drain_seconds).run()
     return 0

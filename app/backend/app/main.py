@@ -13,6 +13,7 @@ from app.api.routes import auth, chat, health, tasks
 from app.core.config import Settings, check_startup, get_settings
 from app.core.db import make_engine
 from app.core.logging import RequestIdMiddleware
+from app.core.throttle import AuthGuard
 
 log = logging.getLogger("taskora.backend")
 # Seconds a client is told to wait (Retry-After) when the database cannot be reached: about
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings)
     app.state.draining = False
+    app.state.auth_guard = AuthGuard(settings)
 
     app.include_router(health.router)
     app.include_router(auth.router)

@@ -134,3 +134,26 @@ def test_llm_failure_is_a_clear_answer(llm, llm_client, alice):
     r = llm_client.post(alice.url("/chat"), headers=alice.headers, json={"message": "hi"})
     assert r.status_code == 200
     assert "language model is unavailable" in r.json()["response"] and "HTTP 500" in r.json()["response"]
+
+
+def test_llm_error_shows_one_line_without_url_or_body_and_logs_it_all(llm, llm_client, alice, caplog):
+    """Issue 26: the model server's URL and error body stay in the server's log."""
+    body = {"error": {"message": "quota exceeded for org-internal-42 at " + "x" * 300}}
+    llm.script.append((429, body))
+    with caplog.at_level("ERROR", logger="taskora.agent.openai"):
+        r = llm_client.post(alice.url("/chat"), headers=alice.headers, json={"message": "hi"})
+    assert r.status_code == 200
+    answer = r.json()["response"]
+    assert answer == "Sorry, the language model is unavailable right now (HTTP 429). Please try again later."
+    assert "127.0.0.1" not in answer and "org-internal-42" not in answer and "\n" not in answer
+    stored = llm_client.get(alice.url(f"/conversations/{r.json()['conversation_id']}/messages"), headers=alice.headers).json()
+    assert stored[-1]["content"] == answer
+    logged = [getattr(rec, "fields", {}).get("error", "") for rec in caplog.records]
+    assert any(llm.url in e and "org-internal-42" in e and "x" * 300 in e for e in logged), logged
+    # a server that cannot be reached: one line too, no URL
+    dead = llm_client.app.state.settings.llm_base_url
+    llm.server.shutdown()
+    llm.server.server_close()
+    r = llm_client.post(alice.url("/chat"), headers=alice.headers, json={"message": "hi"})
+    answer = r.json()["response"]
+    assert "cannot be reached" in answer and dead not in answer and "127.0.0.1" not in answer, answer

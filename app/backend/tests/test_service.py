@@ -153,3 +153,19 @@ def test_answers_say_connection_close_while_draining(client):
     finally:
         client.app.state.draining = False
     assert client.get("/readyz").status_code == 200
+
+
+def test_production_needs_32_character_secrets():
+    """Issue 26: HS256 wants a 256-bit key; the chart generates 48 characters."""
+    from app.core.config import Settings
+    ok = {"app_env": "production", "jwt_secret": "j" * 32, "mcp_service_token": "m" * 32,
+          "database_url": "postgresql://u:real-password-1@127.0.0.1:1/db"}
+    assert Settings(**ok).problems() == []
+    problems = Settings(**{**ok, "jwt_secret": "j" * 31}).problems()
+    assert len(problems) == 1 and "JWT_SECRET" in problems[0] and "32" in problems[0]
+    problems = Settings(**{**ok, "mcp_service_token": "m" * 31}).problems()
+    assert len(problems) == 1 and "MCP_SERVICE_TOKEN" in problems[0] and "32" in problems[0]
+    r = run_backend({**PROD_OK, "JWT_SECRET": "a" * 20, "MCP_SERVICE_TOKEN": "b" * 20,
+                     "DATABASE_URL": "postgresql://u:real-password-1@127.0.0.1:1/db"})
+    assert r.returncode == 2 and "JWT_SECRET" in r.stderr and "MCP_SERVICE_TOKEN" in r.stderr
+    assert Settings(**{**ok, "app_env": "development", "jwt_secret": "short"}).problems() == []

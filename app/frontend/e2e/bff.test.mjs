@@ -325,6 +325,83 @@ describe("resilience", () => {
     }
   });
 
+  test("state-changing routes refuse other origins (Origin, Sec-Fetch-Site) and the backend is not called", async () => {
+    const c = client();
+    assert.equal((await signup(c, "csrf@example.com")).status, 201);
+    const own = new URL(fe.url);
+    const created = await c.call("POST", "/api/tasks", { title: "mine" }, { origin: own.origin, "sec-fetch-site": "same-origin" });
+    assert.equal(created.status, 201);
+    assert.equal((await c.call("POST", "/api/tasks", { title: "old browser" }, { origin: own.origin })).status, 201);
+    const n = backend.requests.length;
+    const attempts = [
+      ["POST", "/api/tasks", { title: "forged" }, { origin: "http://evil.example" }],
+      ["POST", "/api/tasks", { title: "sibling" }, { origin: `http://other.${own.hostname}:${own.port}` }],
+      ["POST", "/api/tasks", { title: "sibling" }, { "sec-fetch-site": "same-site", origin: own.origin }],
+      ["POST", "/api/tasks", { title: "sandboxed" }, { origin: "null" }],
+      ["POST", "/api/chat", { message: "delete task 1" }, { "sec-fetch-site": "cross-site" }],
+      ["PUT", `/api/tasks/${created.json.id}`, { title: "x" }, { origin: "https://evil.example" }],
+      ["PATCH", `/api/tasks/${created.json.id}/complete`, undefined, { "sec-fetch-site": "same-site" }],
+      ["DELETE", `/api/tasks/${created.json.id}`, undefined, { origin: "http://evil.example" }],
+      ["POST", "/api/auth/logout", undefined, { "sec-fetch-site": "cross-site" }],
+      ["POST", "/api/auth/login", { email: "csrf@example.com", password: "s3cret-pass" }, { origin: "http://evil.example" }],
+      ["POST", "/api/auth/signup", { email: "csrf2@example.com", password: "s3cret-pass" }, { "sec-fetch-site": "same-site" }],
+    ];
+    for (const [method, path, body, headers] of attempts) {
+      const r = await c.call(method, path, body, headers);
+      assert.equal(r.status, 403, `${method} ${path} ${JSON.stringify(headers)}: ${r.status} ${r.text}`);
+      assert.match(r.json.detail, /another (site|origin)/);
+    }
+    assert.equal(backend.requests.length, n, "a refused request reached the backend");
+    assert.ok(c.jar.get("taskora_session"), "the refused logout did not end the session");
+  });
+
+  test("JSON bodies need Content-Type: application/json (an HTML form cannot send it)", async () => {
+    const c = client();
+    assert.equal((await signup(c, "ctype@example.com")).status, 201);
+    const n = backend.requests.length;
+    for (const [path, body, type] of [
+      ["/api/tasks", JSON.stringify({ title: "form" }), "text/plain"],
+      ["/api/chat", "message=delete+task+1", "application/x-www-form-urlencoded"],
+      ["/api/auth/login", JSON.stringify({ email: "ctype@example.com", password: "s3cret-pass" }), "text/plain;charset=UTF-8"],
+    ]) {
+      const res = await fetch(`${fe.url}${path}`, { method: "POST", body, headers: { "content-type": type, cookie: [...c.jar].map(([k, v]) => `${k}=${v}`).join("; ") } });
+      assert.equal(res.status, 415, `${path} with ${type}`);
+      assert.match((await res.json()).detail, /Content-Type: application\/json/);
+    }
+    assert.equal(backend.requests.length, n);
+  });
+
+  test("login and sign-up forward the client address to the backend, with the service token only when configured", async () => {
+    const withToken = await startFrontend({ backendUrl: backend.url, env: { BACKEND_SERVICE_TOKEN: "bff-token-0123456789abcdef0123456789" } });
+    try {
+      const c = client(withToken.url);
+      assert.equal((await signup(c, "addr@example.com")).status, 201);
+      let sent = lastBackendRequest("POST", "/api/auth/signup");
+      assert.equal(sent.clientAddress, "127.0.0.1");
+      assert.equal(sent.serviceToken, "bff-token-0123456789abcdef0123456789");
+      // behind the ingress controller (a private peer): the address it appended is the client's
+      await c.call("POST", "/api/auth/login", { email: "addr@example.com", password: "s3cret-pass" }, { "x-forwarded-for": "203.0.113.5" });
+      assert.equal(lastBackendRequest("POST", "/api/auth/login").clientAddress, "203.0.113.5");
+      await c.call("POST", "/api/auth/login", { email: "addr@example.com", password: "s3cret-pass" }, { "x-forwarded-for": "198.51.100.7, 10.1.2.3" });
+      assert.equal(lastBackendRequest("POST", "/api/auth/login").clientAddress, "198.51.100.7");
+      // the peer header is the server's own: a client cannot choose it
+      await c.call("POST", "/api/auth/login", { email: "addr@example.com", password: "s3cret-pass" }, { "x-taskora-peer": "198.51.100.1" });
+      assert.equal(lastBackendRequest("POST", "/api/auth/login").clientAddress, "127.0.0.1");
+      // other calls never carry the token
+      await c.call("GET", "/api/tasks");
+      sent = lastBackendRequest("GET", "/api/");
+      assert.equal(sent.serviceToken, null);
+    } finally {
+      await withToken.stop();
+    }
+    // without BACKEND_SERVICE_TOKEN nothing is forwarded (the backend counts the pod's address)
+    const c = client();
+    assert.equal((await signup(c, "addr2@example.com")).status, 201);
+    const sent = lastBackendRequest("POST", "/api/auth/signup");
+    assert.equal(sent.clientAddress, null);
+    assert.equal(sent.serviceToken, null);
+  });
+
   test("the backend's 503 keeps its Retry-After and is not retried", async () => {
     const c = client();
     assert.equal((await signup(c, "outage@example.com")).status, 201);

@@ -182,6 +182,39 @@ try {
     await page.waitForURL(/\/login/);
   });
 
+  await step("log in with a ?next= to another origin stays here (no open redirect)", async () => {
+    // Requests to other origins are answered here and recorded, never sent (tests talk only to 127.0.0.1).
+    const escaped = [];
+    await context.route((url) => url.origin !== origin, (route) => {
+      escaped.push(route.request().url());
+      return route.fulfill({ status: 200, contentType: "text/html", body: "<h1>elsewhere</h1>" });
+    });
+    try {
+      for (const next of ["/\\evil.example/x", "//evil.example", "/\\/evil.example", "https://evil.example/"]) {
+        await page.goto(`${BASE_URL}/login?next=${encodeURIComponent(next)}`);
+        await page.getByLabel("Email").fill(email);
+        await page.getByLabel("Password").fill(password);
+        await page.getByRole("button", { name: "Log in" }).click();
+        await page.waitForURL((u) => u.origin !== origin || !u.pathname.startsWith("/login"));
+        const at = new URL(page.url());
+        if (at.origin !== origin) fail(`?next=${next} sent the browser to ${page.url()}`);
+        if (at.pathname !== "/tasks") fail(`?next=${next} led to ${page.url()}`);
+        await page.getByRole("button", { name: "Log out" }).click();
+        await page.waitForURL(/\/login/);
+      }
+      await page.goto(`${BASE_URL}/login?next=${encodeURIComponent("/chat?c=1#x")}`);
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.waitForURL(`${BASE_URL}/chat?c=1#x`);
+      await page.getByRole("button", { name: "Log out" }).click();
+      await page.waitForURL(/\/login/);
+      if (escaped.length) fail(`the page went to other origins: ${escaped.join(", ")}`);
+    } finally {
+      await context.unrouteAll().catch(() => {});
+    }
+  });
+
   await step("log back in: the task is still there", async () => {
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(password);

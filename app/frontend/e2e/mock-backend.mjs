@@ -21,7 +21,8 @@ export function startMockBackend(port = 0) {
     let raw = "";
     for await (const chunk of req) raw += chunk;
     const url = new URL(req.url, "http://mock");
-    requests.push({ method: req.method, path: url.pathname, search: url.search, authorization: req.headers.authorization ?? null, body: raw });
+    requests.push({ method: req.method, path: url.pathname, search: url.search, authorization: req.headers.authorization ?? null, body: raw,
+      clientAddress: req.headers["x-taskora-client-address"] ?? null, serviceToken: req.headers["x-taskora-service-token"] ?? null });
     if (faults.dropNext > 0) {
       faults.dropNext -= 1;
       return req.socket.destroy();

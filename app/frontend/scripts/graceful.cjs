@@ -1,4 +1,5 @@
-// Graceful shutdown for the standalone Next.js server, loaded before it:
+// Graceful shutdown for the standalone Next.js server, loaded before it (it also records each
+// request's peer address in the x-taskora-peer header, for the login throttling):
 //
 //   node --require ./graceful.cjs server.js        (the image; `npm run start` loads it too)
 //
@@ -18,6 +19,7 @@
 const http = require("node:http");
 
 const DRAINING = Symbol.for("taskora.draining"); // read by the /api/ready route
+const PEER_HEADER = "x-taskora-peer"; // read by src/lib/client-address.ts
 
 function seconds(name, fallback) {
   const raw = process.env[name];
@@ -41,8 +43,11 @@ const createServer = http.createServer;
 http.createServer = function (...args) {
   const server = createServer.apply(this, args);
   servers.push(server);
-  server.prependListener("request", (_req, res) => {
+  server.prependListener("request", (req, res) => {
     if (globalThis[DRAINING]) res.shouldKeepAlive = false; // `Connection: close` on the answer
+    // The connection's peer address, for the login throttling (src/lib/client-address.ts): set
+    // here, before Next.js sees the request, over anything the client sent under this name.
+    req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
   });
   return server;
 };

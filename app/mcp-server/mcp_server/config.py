@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PLACEHOLDERS = {"", "changeme", "change-me", "change_me", "changeit", "secret", "password",
                 "placeholder", "todo", "xxx", "dev", "test"}
 DEV_MCP_TOKEN = "dev-only-mcp-token-change-me"
+MIN_SECRET_LENGTH = 32  # outside development (the chart generates 48 characters)
 
 
 def is_placeholder(value: str | None) -> bool:
@@ -49,8 +50,8 @@ class Settings(BaseSettings):
         if self.app_env == "development":
             return []
         out = []
-        if is_placeholder(self.mcp_service_token):
-            out.append("MCP_SERVICE_TOKEN is missing or a placeholder")
+        if is_placeholder(self.mcp_service_token) or len(self.mcp_service_token) < MIN_SECRET_LENGTH:
+            out.append(f"MCP_SERVICE_TOKEN is missing, a placeholder or shorter than {MIN_SECRET_LENGTH} characters")
         if is_placeholder(urlsplit(self.database_url).password):
             out.append("DATABASE_URL has no password or a placeholder one")
         return out

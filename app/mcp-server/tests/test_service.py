@@ -55,6 +55,18 @@ def test_production_refuses_placeholder_token():
     assert len(r.stderr.strip().splitlines()) == 1 and "MCP_SERVICE_TOKEN" in r.stderr
 
 
+def test_production_refuses_a_token_under_32_characters():
+    """Issue 26: the service token guards every user's tasks; the chart generates 48 characters."""
+    base = {**os.environ, "APP_ENV": "production", "DATABASE_URL": "postgresql://u:a-real-password@127.0.0.1:1/db"}
+    r = subprocess.run([sys.executable, "-m", "mcp_server"], cwd=MCP_DIR, env={**base, "MCP_SERVICE_TOKEN": "t" * 31},
+                       capture_output=True, text=True, timeout=20)
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and "MCP_SERVICE_TOKEN" in r.stderr and "32" in r.stderr
+    from mcp_server.config import Settings
+    assert Settings(app_env="production", mcp_service_token="t" * 32,
+                    database_url="postgresql://u:a-real-password@127.0.0.1:1/db").problems() == []
+
+
 def test_bad_database_url_is_one_line():
     env = {**os.environ, "DATABASE_URL": "mysql://u:p@127.0.0.1/db"}
     r = subprocess.run([sys.executable, "-m", "mcp_server"], cwd=MCP_DIR, env=env, capture_output=True,

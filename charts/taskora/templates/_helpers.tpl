@@ -167,6 +167,13 @@ imagePullSecrets:
 {{- if and .Values.ingress.enabled (not .Values.ingress.host) -}}
 {{- fail "ingress.enabled=true needs ingress.host (for example taskora.local)" -}}
 {{- end -}}
+{{- /* Production TLS without a certificate of its own would silently serve the controller's
+default one, which no browser trusts for a public name. Local names (.local, .localhost, .test)
+can have no public certificate anyway: there the default one is the expected choice. */ -}}
+{{- $tls := .Values.ingress.tls -}}
+{{- if and .Values.ingress.enabled $tls.enabled (not $tls.secretName) (not $tls.controllerDefaultCertificate) (eq .Values.appEnv "production") (not (regexMatch "(^|\\.)(local|localhost|test)$" (lower .Values.ingress.host))) -}}
+{{- fail (printf "ingress.tls.enabled=true with appEnv=production needs ingress.tls.secretName: without it the ingress controller serves its default certificate, which browsers reject for %s. Get a certificate: with cert-manager, add the annotation cert-manager.io/cluster-issuer=<issuer> under ingress.annotations and set ingress.tls.secretName=taskora-tls (cert-manager fills that Secret); or create one from your files (kubectl create secret tls taskora-tls --cert=tls.crt --key=tls.key -n %s) and set ingress.tls.secretName=taskora-tls. To serve the controller's default certificate anyway, set ingress.tls.controllerDefaultCertificate=true" .Values.ingress.host .Release.Namespace) -}}
+{{- end -}}
 {{- end -}}
 
 {{/* A PodDisruptionBudget when a component runs more than one pod: taskora.pdb (dict "root" $ "component" "backend" "values" .Values.backend) */}}
@@ -239,12 +246,38 @@ spec:
       port: {{ .Values.postgresql.containerPort }}
 {{- else }}
 - to:
-    - ipBlock:
-        cidr: {{ .Values.externalDatabase.egressCIDR | quote }}
+    {{- include "taskora.egressBlock" (dict "root" . "cidr" .Values.externalDatabase.egressCIDR) | nindent 4 }}
   ports:
     - protocol: TCP
       port: {{ .Values.externalDatabase.port }}
 {{- end }}
+{{- end -}}
+
+{{/* An ipBlock towards something outside the cluster (the LLM, an external database):
+     taskora.egressBlock (dict "root" $ "cidr" "0.0.0.0/0"). A 0.0.0.0/0 block leaves out
+     networkPolicy.privateRanges and the API server's addresses (its Service and endpoints, looked
+     up at install time) unless networkPolicy.privateEgress: a port opened to "anywhere" must not
+     open the cluster's own API server and the LAN on that port. A narrower CIDR is taken as given. */}}
+{{- define "taskora.egressBlock" -}}
+{{- $np := .root.Values.networkPolicy -}}
+- ipBlock:
+    cidr: {{ .cidr | quote }}
+    {{- if and (eq .cidr "0.0.0.0/0") (not $np.privateEgress) }}
+    {{- $except := list -}}
+    {{- range $np.privateRanges }}{{ $except = append $except . }}{{ end -}}
+    {{- $svc := lookup "v1" "Service" "default" "kubernetes" -}}
+    {{- if and $svc $svc.spec $svc.spec.clusterIP (not (contains ":" $svc.spec.clusterIP)) }}{{ $except = append $except (printf "%s/32" $svc.spec.clusterIP) }}{{ end -}}
+    {{- $ep := lookup "v1" "Endpoints" "default" "kubernetes" -}}
+    {{- range (($ep | default dict).subsets | default list) }}
+    {{- range (.addresses | default list) }}
+    {{- if not (contains ":" .ip) }}{{ $except = append $except (printf "%s/32" .ip) }}{{ end -}}
+    {{- end }}
+    {{- end }}
+    {{- with ($except | uniq) }}
+    except:
+      {{- toYaml . | nindent 6 }}
+    {{- end }}
+    {{- end }}
 {{- end -}}
 
 {{/* A helm test pod running one files/tests/*.py with the backend image:

@@ -26,7 +26,11 @@ SYSTEM_PROMPT = (
 
 
 class LLMUnavailable(Exception):
-    pass
+    """`public` is the one line a user may see (no URL, no body); `detail` goes to the log only."""
+
+    def __init__(self, public: str, detail: str) -> None:
+        super().__init__(public)
+        self.public, self.detail = public, detail
 
 
 def _simplify(prop: dict[str, Any]) -> dict[str, Any]:
@@ -70,14 +74,16 @@ class OpenAIAgent:
                 "temperature": 0}
         try:
             r = await client.post(self.url, json=body, headers=self.headers)
+        except httpx.TimeoutException as exc:
+            raise LLMUnavailable("no answer in time", f"{type(exc).__name__} calling {self.url}: {exc}") from None
         except httpx.HTTPError as exc:
-            raise LLMUnavailable(f"{type(exc).__name__} calling {self.url}") from None
+            raise LLMUnavailable("cannot be reached", f"{type(exc).__name__} calling {self.url}: {exc}") from None
         if r.status_code != 200:
-            raise LLMUnavailable(f"HTTP {r.status_code} from {self.url}: {r.text[:200]}")
+            raise LLMUnavailable(f"HTTP {r.status_code}", f"HTTP {r.status_code} from {self.url}: {r.text}")
         try:
             return r.json()["choices"][0]["message"]
         except (ValueError, KeyError, IndexError, TypeError):
-            raise LLMUnavailable(f"unexpected answer from {self.url}: {r.text[:200]}") from None
+            raise LLMUnavailable("unexpected answer", f"unexpected answer from {self.url}: {r.text}") from None
 
     async def run(self, tools, history: list[dict[str, str]], message: str) -> str:
         functions = tool_schemas(await tools.list_tools())
@@ -113,5 +119,7 @@ class OpenAIAgent:
                         messages.append({"role": "tool", "tool_call_id": call.get("id", ""), "content": content})
                 return "I stopped after too many tool calls; please try a simpler request."
         except LLMUnavailable as exc:
-            log.error("LLM back end failed", extra={"fields": {"error": str(exc)}})
-            return f"Sorry, the language model is unavailable right now ({exc}). Please try again later."
+            # In full for the operator; the user (and the stored conversation) gets one line
+            # without the model server's URL or its error body.
+            log.error("LLM back end failed", extra={"fields": {"error": exc.detail}})
+            return f"Sorry, the language model is unavailable right now ({exc.public}). Please try again later."

@@ -5,7 +5,7 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Values that mean "nobody set this": refused outside development.
@@ -13,6 +13,8 @@ PLACEHOLDERS = {"", "changeme", "change-me", "change_me", "changeit", "secret", 
                 "placeholder", "todo", "xxx", "dev", "test"}
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me"
 DEV_MCP_TOKEN = "dev-only-mcp-token-change-me"
+# Outside development: HS256 keys and the service token need at least 256 bits' worth of characters.
+MIN_SECRET_LENGTH = 32
 
 
 def is_placeholder(value: str | None) -> bool:
@@ -46,6 +48,13 @@ class Settings(BaseSettings):
     llm_api_key: str = ""
     llm_timeout_seconds: float = 60.0
     shutdown_drain_seconds: float = 5.0
+    # Login throttling and the cap on concurrent password hashes (app/README.md, "Login limits").
+    auth_account_max_failures: int = Field(10, ge=1)
+    auth_address_max_failures: int = Field(100, ge=1)
+    auth_failure_window_seconds: int = Field(60, ge=1)
+    auth_hash_concurrency: int = Field(2, ge=1)
+    auth_hash_queue: int = Field(64, ge=0)
+    auth_hash_wait_seconds: float = Field(10.0, gt=0)
     log_level: str = "INFO"
     host: str = "0.0.0.0"
     port: int = 8000
@@ -69,10 +78,10 @@ class Settings(BaseSettings):
         if self.app_env == "development":
             return []
         out = []
-        if is_placeholder(self.jwt_secret) or len(self.jwt_secret) < 16:
-            out.append("JWT_SECRET is missing, a placeholder or shorter than 16 characters")
-        if is_placeholder(self.mcp_service_token):
-            out.append("MCP_SERVICE_TOKEN is missing or a placeholder")
+        if is_placeholder(self.jwt_secret) or len(self.jwt_secret) < MIN_SECRET_LENGTH:
+            out.append(f"JWT_SECRET is missing, a placeholder or shorter than {MIN_SECRET_LENGTH} characters")
+        if is_placeholder(self.mcp_service_token) or len(self.mcp_service_token) < MIN_SECRET_LENGTH:
+            out.append(f"MCP_SERVICE_TOKEN is missing, a placeholder or shorter than {MIN_SECRET_LENGTH} characters")
         password = urlsplit(self.database_url).password
         if is_placeholder(password):
             out.append("DATABASE_URL has no password or a placeholder one")

@@ -5,9 +5,17 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { api } from "@/lib/client";
 
-// Only same-origin paths are followed after log-in (no open redirect through ?next=).
+// Only same-origin paths are followed after log-in (no open redirect through ?next=): the value
+// is parsed as a URL against this page, as the browser would, and its origin compared; string
+// checks miss forms such as "/\\evil.com", which browsers read as "//evil.com".
 function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/tasks";
+  if (!next || !next.startsWith("/")) return "/tasks";
+  try {
+    const url = new URL(next, window.location.origin);
+    return url.origin === window.location.origin ? `${url.pathname}${url.search}${url.hash}` : "/tasks";
+  } catch {
+    return "/tasks";
+  }
 }
 
 export default function AuthForm({ kind, next }: { kind: "login" | "signup"; next?: string }) {

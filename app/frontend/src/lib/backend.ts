@@ -35,12 +35,19 @@ export function jsonError(status: number, detail: string): NextResponse {
 /** Calls the backend; answers a NextResponse (502/504) instead of throwing when it cannot. */
 export async function callBackend(
   path: string,
-  init: { method?: string; token?: string; body?: unknown; search?: string } = {},
+  init: { method?: string; token?: string; body?: unknown; search?: string; clientAddress?: string | null } = {},
 ): Promise<Response | NextResponse> {
   const base = backendUrl();
   if (!base) return jsonError(502, "BACKEND_URL is not set on the frontend server; set it to the backend's address, e.g. http://backend:8000");
   const headers: Record<string, string> = { accept: "application/json" };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
+  // The browser's address for the backend's login throttling, believed only with the service
+  // token (the backend's MCP_SERVICE_TOKEN); without the token the backend counts this pod's.
+  const serviceToken = process.env.BACKEND_SERVICE_TOKEN?.trim();
+  if (init.clientAddress && serviceToken) {
+    headers["x-taskora-client-address"] = init.clientAddress;
+    headers["x-taskora-service-token"] = serviceToken;
+  }
   let body: string | undefined;
   if (init.body !== undefined) {
     headers["content-type"] = "application/json";
@@ -175,8 +182,38 @@ export async function requireSession(req: NextRequest): Promise<Session | NextRe
   return { token, userId: user.id };
 }
 
-/** Reads the browser's JSON body, or answers 422 with one clear line. */
+/** Every state-changing handler first: refuses (403) a request that a browser marks as coming
+ *  from another origin. A browser sends Sec-Fetch-Site (or, older ones, Origin) with every POST,
+ *  PUT, PATCH and DELETE, and a page cannot remove or forge them; SameSite=Lax cookies alone let
+ *  a sibling subdomain (same site, other origin) post with the session. Requests with neither
+ *  header come from programs (curl, the smoke test, the load generator), which hold their own
+ *  cookies: nothing to forge there. */
+export function refuseCrossOrigin(req: NextRequest): NextResponse | null {
+  const site = req.headers.get("sec-fetch-site");
+  if (site !== null) {
+    if (site === "same-origin" || site === "none") return null;
+    return jsonError(403, `refused: a request from another site or origin (Sec-Fetch-Site: ${site.slice(0, 20)})`);
+  }
+  const origin = req.headers.get("origin");
+  if (origin === null) return null;
+  const host = (req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? "").split(",")[0].trim().toLowerCase();
+  let from = "";
+  try {
+    from = new URL(origin).host.toLowerCase();
+  } catch {
+    // "null" (a sandboxed frame, a redirect from elsewhere) or garbage: not this origin
+  }
+  if (from && from === host) return null;
+  return jsonError(403, `refused: a request from another origin (Origin: ${origin.slice(0, 80)})`);
+}
+
+/** Reads the browser's JSON body (Content-Type: application/json, which an HTML form cannot
+ *  send), or answers 415/422 with one clear line. */
 export async function readJson(req: NextRequest): Promise<{ body: Record<string, unknown> } | NextResponse> {
+  const type = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/json") {
+    return jsonError(415, `send the body as JSON with Content-Type: application/json (got '${type.slice(0, 60) || "none"}')`);
+  }
   let body: unknown;
   try {
     body = await req.json();

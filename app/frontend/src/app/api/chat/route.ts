@@ -1,9 +1,11 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { callBackend, jsonError, readJson, relay, requireSession, userPath } from "@/lib/backend";
+import { callBackend, jsonError, readJson, refuseCrossOrigin, relay, requireSession, userPath } from "@/lib/backend";
 
 // POST /api/chat {"conversation_id"?, "message"}: one chat turn; answers the backend's
 // {"conversation_id", "response", "tool_calls"} unchanged.
 export async function POST(req: NextRequest) {
+  const refused = refuseCrossOrigin(req);
+  if (refused) return refused;
   const session = await requireSession(req);
   if (session instanceof NextResponse) return session;
   const parsed = await readJson(req);

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { callBackend, jsonError, readJson, relay, requireSession, userPath } from "@/lib/backend";
+import { callBackend, jsonError, readJson, refuseCrossOrigin, relay, requireSession, userPath } from "@/lib/backend";
 
 export const dynamic = "force-dynamic";
 
@@ -19,6 +19,8 @@ export async function GET(req: NextRequest) {
 
 // POST /api/tasks {"title", "description"?}: creates a task (the backend validates the fields).
 export async function POST(req: NextRequest) {
+  const refused = refuseCrossOrigin(req);
+  if (refused) return refused;
   const session = await requireSession(req);
   if (session instanceof NextResponse) return session;
   const parsed = await readJson(req);

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { callBackend, intId, readJson, relay, requireSession, userPath } from "@/lib/backend";
+import { callBackend, intId, readJson, refuseCrossOrigin, relay, requireSession, userPath } from "@/lib/backend";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +21,8 @@ export async function GET(req: NextRequest, ctx: Ctx) {
 
 // PUT /api/tasks/{id} {"title"?, "description"?, "completed"?}
 export async function PUT(req: NextRequest, ctx: Ctx) {
+  const refused = refuseCrossOrigin(req);
+  if (refused) return refused;
   const t = await target(req, ctx);
   if (t instanceof NextResponse) return t;
   const parsed = await readJson(req);
@@ -29,6 +31,8 @@ export async function PUT(req: NextRequest, ctx: Ctx) {
 }
 
 export async function DELETE(req: NextRequest, ctx: Ctx) {
+  const refused = refuseCrossOrigin(req);
+  if (refused) return refused;
   const t = await target(req, ctx);
   if (t instanceof NextResponse) return t;
   return relay(await callBackend(t.path, { method: "DELETE", token: t.session.token }));
