@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -228,12 +229,9 @@ final class Changes {
         return answer != null && answer.strip().equalsIgnoreCase("y");
     }
 
+    /** aiOps.auditLog (relative to taskora.yaml's folder, ~/ is $HOME), else Config.stateDir()'s ai-ops-audit.jsonl. */
     Path auditLog() {
-        String p = r.cfg.str("aiOps.auditLog");
-        if (!p.isEmpty()) return r.cfg.baseDir.resolve(p.replaceFirst("^~/", System.getProperty("user.home") + "/")).normalize();
-        String state = System.getenv("XDG_STATE_HOME");
-        Path base = state != null && !state.isBlank() ? Path.of(state) : Path.of(System.getProperty("user.home"), ".local", "state");
-        return base.resolve("taskora").resolve("ai-ops-audit.jsonl");
+        return r.cfg.str("aiOps.auditLog").isEmpty() ? Config.stateDir().resolve("ai-ops-audit.jsonl") : r.cfg.path("aiOps.auditLog");
     }
 
     /** Appends one JSON line to the audit log; a log that cannot be written stops the change. */
@@ -252,8 +250,11 @@ final class Changes {
         line.put("user", System.getProperty("user.name"));
         Path p = auditLog();
         try {
-            Files.createDirectories(p.getParent());
-            Files.writeString(p, Json.write(line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            // the log names requests, commands and contexts: the owner's alone (folder 0700 when made here, file 0600)
+            if (!Files.isDirectory(p.getParent()))
+                Files.createDirectories(p.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            if (!Files.exists(p)) Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(p, Json.write(line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new Failure(Exit.COMMAND_FAILED, "cannot write the audit log " + p + ": " + e.getMessage(),
                     "set aiOps.auditLog in taskora.yaml to a writable file (--set aiOps.auditLog=PATH)");

@@ -76,6 +76,23 @@ class AiOpsTest {
         assertEquals(List.of("scale", "--help"), List.of(AiOps.arrange(spec, new String[] {"scale", "--help"})));
     }
 
+    /**
+     * Issue 21.4 and 20.5: the audit log's default home is $HOME's (XDG_STATE_HOME unset), not Java's
+     * user.home, and it is the owner's alone: folder 0700, file 0600 (before: user.home, 0755/0644).
+     */
+    @Test
+    void theAuditLogLivesUnderHomeAndIsPrivate() throws Exception {
+        Path home = tmp.resolve("home");
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("HOME", home.toString());
+        env.put("XDG_STATE_HOME", null);
+        w.script("AiOps", env, "scale", "backend", "2").expect(AiOps.NOT_CONFIRMED);
+        Path log = home.resolve(".local/state/taskora/ai-ops-audit.jsonl");
+        assertTrue(Toolkit.read(log).contains("\"outcome\":\"not confirmed\""), Toolkit.read(log));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(log.getParent())));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(log)));
+    }
+
     /** A typed argument that does not parse is refused with exit 2, naming it; nothing runs, nothing is audited. */
     @Test
     void aTypedArgumentThatDoesNotParseIsRefused() {
