@@ -124,7 +124,8 @@ final class Kube {
                         String description) {}
 
     static List<HelmRevision> history(String json) {
-        HelmRevision[] all = Json.bind(json.isBlank() ? "[]" : json, HelmRevision[].class, "helm history -o json");
+        if (json.isBlank()) return new ArrayList<>();
+        HelmRevision[] all = Json.bind(json, HelmRevision[].class, "helm history -o json");
         return new ArrayList<>(List.of(all));
     }
 }
