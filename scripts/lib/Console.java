@@ -178,18 +178,32 @@ final class Console {
         System.out.flush();
     }
 
-    /** Column widths: each column's widest cell, the widest columns narrowed (not below MIN_COLUMN) until the row fits `max`. */
+    /**
+     * Column widths: each column's widest cell; while the row is wider than `max`, the widest
+     * column that can still wrap between words is narrowed (an image reference or a name stays
+     * whole), and only when that is not enough a column is narrowed below its longest word (not
+     * below MIN_COLUMN).
+     */
     static int[] widths(int columns, List<List<String>> rows, int max) {
-        int[] w = new int[columns];
+        int[] w = new int[columns], word = new int[columns];
         for (List<String> r : rows)
-            for (int i = 0; i < r.size() && i < w.length; i++) w[i] = Math.max(w[i], visible(r.get(i)).length());
+            for (int i = 0; i < r.size() && i < w.length; i++) {
+                String v = visible(r.get(i));
+                w[i] = Math.max(w[i], v.length());
+                for (String part : v.split(" ")) word[i] = Math.max(word[i], part.length());
+            }
         int total = java.util.Arrays.stream(w).sum() + 2 * (columns - 1);
-        while (total > max) {
-            int widest = 0;
-            for (int i = 1; i < w.length; i++) if (w[i] > w[widest]) widest = i;
-            if (w[widest] <= MIN_COLUMN) break;
-            w[widest]--;
-            total--;
+        for (boolean cutWords : new boolean[] {false, true}) {
+            while (total > max) {
+                int widest = -1;
+                for (int i = 0; i < w.length; i++) {
+                    int floor = cutWords ? MIN_COLUMN : Math.max(MIN_COLUMN, word[i]);
+                    if (w[i] > floor && (widest < 0 || w[i] > w[widest])) widest = i;
+                }
+                if (widest < 0) break;
+                w[widest]--;
+                total--;
+            }
         }
         return w;
     }

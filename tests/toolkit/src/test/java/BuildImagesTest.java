@@ -98,8 +98,10 @@ class BuildImagesTest {
         Toolkit.Run first = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--target", "context").expect(0);
         List<String> refs = refs(first);
         assertEquals(2, refs.size(), first.out());
-        assertEquals(List.of("frontend built ok", "backend built ok"), first.out().lines().filter(l -> l.startsWith("frontend ") || l.startsWith("backend "))
-                .map(l -> l.split("\\s+")).map(c -> c[0] + " " + c[2] + " " + c[c.length - 1]).toList(), "both rows: built, checks ok\n" + first.out());
+        for (String service : List.of("frontend", "backend")) {
+            List<String> row = Toolkit.tableRow(first.out(), "SERVICE", service);
+            assertEquals(List.of("built", "ok"), List.of(row.get(2), row.get(5)), "built, checks ok\n" + first.out());
+        }
         for (String ref : refs) {
             Object doc = Toolkit.json(Toolkit.docker("image", "inspect", ref).expect(0).out());
             assertEquals("10001", Json.text(doc, 0, "Config", "User"), "the image is really in the local engine");
@@ -184,9 +186,9 @@ class BuildImagesTest {
                 "--set", "services.frontend.dockerfile=root.Dockerfile", "--set", "services.backend.dockerfile=secret.Dockerfile")
                 .expect(Exit.CHECK_FAILED);
         refs(r);
-        String fe = r.out().lines().filter(l -> l.startsWith("frontend ")).findFirst().orElseThrow();
+        String fe = String.join("  ", Toolkit.tableRow(r.out(), "SERVICE", "frontend"));
         assertTrue(fe.contains("FAIL: runs as root") && fe.contains("no HEALTHCHECK"), fe);
-        String be = r.out().lines().filter(l -> l.startsWith("backend ")).findFirst().orElseThrow();
+        String be = String.join("  ", Toolkit.tableRow(r.out(), "SERVICE", "backend"));
         assertTrue(be.contains("env API_TOKEN holds a secret-looking value"), be);
     }
 
@@ -200,7 +202,7 @@ class BuildImagesTest {
         Toolkit.Run r = w.script("BuildImages", "--config", app.resolve("taskora.yaml").toString(), "--target", "context",
                 "--only", "frontend", "--set", "services.frontend.sizeBudgetMiB=1").expect(Exit.CHECK_FAILED);
         refs(r);
-        assertTrue(r.out().contains("over the budget of 1.0 MiB"), r.out());
+        assertTrue(Toolkit.tableRow(r.out(), "SERVICE", "frontend").get(5).matches("FAIL: size [0-9.]+ MiB over the budget of 1\\.0 MiB"), r.out());
     }
 
     @Test

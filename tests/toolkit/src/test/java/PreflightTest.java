@@ -34,7 +34,7 @@ class PreflightTest {
         // Only kubectl and helm fakes: no minikube anywhere on PATH.
         Toolkit.World w = new Toolkit.World(tmp, "kubectl", "helm");
         Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString()).expect(Exit.CHECK_FAILED);
-        String row = r.out().lines().filter(l -> l.startsWith("minikube ")).findFirst().orElseThrow();
+        String row = row(r, "minikube");
         assertTrue(row.contains("FAIL") && row.contains("not found"), row);
         assertTrue(row.contains("install minikube 1.32+"), "a fix hint on the failed row: " + row);
         assertTrue(r.out().contains("required check(s) failed: minikube"), r.out());
@@ -57,7 +57,7 @@ class PreflightTest {
         Toolkit.World w = new Toolkit.World(tmp);
         Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString(),
                 "--set", "preflight.minVersions.helm=3.30").expect(Exit.CHECK_FAILED);
-        String row = r.out().lines().filter(l -> l.startsWith("helm ")).findFirst().orElseThrow();
+        String row = row(r, "helm");
         assertTrue(row.contains("FAIL") && row.contains("3.22.0") && row.contains(">= 3.30"), row);
     }
 
@@ -66,12 +66,10 @@ class PreflightTest {
         Toolkit.World w = new Toolkit.World(tmp);
         Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString(),
                 "--set", "minikube.cpus=256").expect(Exit.CHECK_FAILED);
-        List<String> lines = r.out().lines().toList();
-        int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("host CPUs")).findFirst().orElseThrow());
         long cpus = Runtime.getRuntime().availableProcessors();
-        assertTrue(lines.get(at).matches("host CPUs +required +FAIL +" + cpus + " +>= 256 \\(minikube\\.cpus\\)"), lines.get(at));
-        assertEquals("      fix: use a bigger host, or ask for fewer: --set minikube.cpus=" + Math.max(2, cpus), lines.get(at + 1),
-                "the fix is printed under its row");
+        assertEquals(List.of("host CPUs", "required", "FAIL", String.valueOf(cpus), ">= 256 (minikube.cpus)",
+                "fix: use a bigger host, or ask for fewer: --set minikube.cpus=" + Math.max(2, cpus)), Toolkit.tableRow(r.out(), "CHECK", "host CPUs"),
+                "the row, and its fix printed under it\n" + r.out());
     }
 
     @Test
@@ -105,8 +103,10 @@ class PreflightTest {
         return Toolkit.FIXTURE.resolve("taskora.yaml").toString();
     }
 
+    /** A check's row, its wrapped cells joined, and the fix printed under it; null when there is no such row. */
     static String row(Toolkit.Run r, String name) {
-        return r.out().lines().filter(l -> l.startsWith(name)).findFirst().orElse(null);
+        List<String> cells = Toolkit.tableRow(r.out(), "CHECK", name);
+        return cells == null ? null : String.join("  ", cells);
     }
 
     /** NetworkPolicies on with a CNI that ignores them: a warning row and line with the fix, exit 0 all the same. */
@@ -224,7 +224,7 @@ class PreflightTest {
         Toolkit.World w = new Toolkit.World(tmp);
         java.nio.file.Files.createSymbolicLink(w.bin.resolve("docker"), client);
         Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString()).expect(Exit.CHECK_FAILED);
-        String row = r.out().lines().filter(l -> l.startsWith("docker BuildKit ")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        String row = row(r, "docker BuildKit");
         assertTrue(row.contains("FAIL") && row.contains("no buildx plugin") && row.contains("install the buildx plugin"), row);
         assertTrue(r.out().contains("required check(s) failed: docker BuildKit"), r.out());
         Path ctx = java.nio.file.Files.createDirectories(tmp.resolve("ctx"));

@@ -96,6 +96,42 @@ final class Toolkit {
         }
     }
 
+    /**
+     * One row of a table printed by Console.table, its wrapped cells joined again: the cells of
+     * the row whose first cell is `first`, under the header line starting with `header`, then the
+     * line printed under it (preflight's fix), joined too, as one more cell. Null when there is no such row.
+     */
+    static List<String> tableRow(String out, String header, String first) {
+        List<String> lines = out.lines().toList();
+        int at = -1;
+        for (int i = 0; i < lines.size() && at < 0; i++) if (lines.get(i).startsWith(first + "  ")) at = i;
+        if (at < 0) return null;
+        String head = null;
+        for (int i = at - 1; i >= 0 && head == null; i--) if (lines.get(i).startsWith(header + " ")) head = lines.get(i);
+        if (head == null) throw new AssertionError("no header " + header + " above the row " + first + ":\n" + out);
+        List<Integer> starts = new ArrayList<>();
+        for (int i = 0; i < head.length(); i++)
+            if (head.charAt(i) != ' ' && (i == 0 || (i >= 2 && head.startsWith("  ", i - 2)))) starts.add(i);
+        List<StringBuilder> cells = new ArrayList<>();
+        for (int k = 0; k < starts.size(); k++) cells.add(new StringBuilder());
+        int n = at;
+        for (; n < lines.size(); n++) {
+            String l = lines.get(n);
+            if (n > at && (l.isBlank() || !l.substring(0, Math.min(l.length(), starts.get(1))).isBlank())) break;
+            for (int k = 0; k < starts.size(); k++) {
+                int from = Math.min(l.length(), starts.get(k)), to = k + 1 < starts.size() ? Math.min(l.length(), starts.get(k + 1)) : l.length();
+                String piece = l.substring(from, to).strip();
+                if (!piece.isEmpty()) cells.get(k).append(cells.get(k).length() > 0 ? " " : "").append(piece);
+            }
+        }
+        List<String> out2 = new ArrayList<>(cells.stream().map(StringBuilder::toString).toList());
+        StringBuilder under = new StringBuilder();
+        for (; n < lines.size() && lines.get(n).startsWith("      ") && !lines.get(n).substring(0, Math.min(lines.get(n).length(), starts.get(1))).isBlank(); n++)
+            under.append(under.length() > 0 ? " " : "").append(lines.get(n).strip());
+        out2.add(under.toString());
+        return out2;
+    }
+
     static String read(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p) : "";
