@@ -65,8 +65,11 @@ public class Deploy implements Callable<Integer> {
         Stage(String label) { this.label = label; }
     }
 
-    /** How a step ended: done, skipped, failed (the run stops), or would fail (a dry run notes it and plans on). */
-    enum Status { OK, SKIPPED, FAILED, WOULD_FAIL }
+    /**
+     * How a step ended: done, skipped, failed (the run stops), would fail (a dry run notes it and
+     * plans on), or planned after that: the real run never gets there, so it is not "ok".
+     */
+    enum Status { OK, SKIPPED, FAILED, WOULD_FAIL, NOT_REACHED }
 
     record Step(Stage stage, Status status, String outcome, long millis) {
         boolean ok() { return status == Status.OK || status == Status.SKIPPED; }
@@ -85,6 +88,9 @@ public class Deploy implements Callable<Integer> {
     @Override
     public Integer call() {
         if (purge && !uninstall) throw new Failure(Exit.USAGE, "--purge goes with --uninstall", "deploy --uninstall --purge");
+        if (uninstall && (skipBuild || skipSmoke))
+            throw new Failure(Exit.USAGE, "--uninstall builds and smoke-tests nothing: " + (skipBuild ? "--skip-build" : "--skip-smoke") + " has no meaning with it",
+                    "deploy --uninstall (keeps the data), or deploy --uninstall --purge");
         Config cfg = options.load();
         if (uninstall) return uninstall(cfg, purge);
         Console.heading("deploy release " + cfg.release() + " (" + cfg.environment() + ") to "
@@ -93,6 +99,7 @@ public class Deploy implements Callable<Integer> {
         try {
             step(Stage.PREFLIGHT, () -> preflight(cfg));
             step(Stage.CHECKS, () -> {
+                Release.requirePaths(cfg); // the chart's, the values file's and every image's paths, named at once
                 store = skipBuild ? null : Images.store(cfg, null);
                 planned.addAll(Images.plan(cfg, List.of()));
                 return Release.check(cfg, planned);
@@ -151,7 +158,7 @@ public class Deploy implements Callable<Integer> {
         long t0 = System.currentTimeMillis();
         try {
             String outcome = body.get();
-            steps.add(new Step(stage, Status.OK, outcome, System.currentTimeMillis() - t0));
+            steps.add(new Step(stage, wouldStop == null ? Status.OK : Status.NOT_REACHED, outcome, System.currentTimeMillis() - t0));
         } catch (Failure f) {
             steps.add(new Step(stage, Cmd.dryRun ? Status.WOULD_FAIL : Status.FAILED, f.getMessage(), System.currentTimeMillis() - t0));
             if (!Cmd.dryRun) throw f;
@@ -173,8 +180,14 @@ public class Deploy implements Callable<Integer> {
                 case OK, SKIPPED -> s.outcome();
                 case FAILED -> Console.red("FAILED: " + s.outcome());
                 case WOULD_FAIL -> Console.red("WOULD FAIL: " + s.outcome());
+                case NOT_REACHED -> "not reached: the real run stops at " + wouldStopAt.label + " (planned: " + s.outcome() + ")";
             };
-            rows.add(List.of(s.stage().label, s.ok() ? Console.green("ok") : Console.red("FAIL"), Console.seconds(s.millis()), outcome));
+            String status = switch (s.status()) {
+                case OK, SKIPPED -> Console.green("ok");
+                case NOT_REACHED -> Console.yellow("-");
+                case FAILED, WOULD_FAIL -> Console.red("FAIL");
+            };
+            rows.add(List.of(s.stage().label, status, Console.seconds(s.millis()), outcome));
             total += s.millis();
         }
         rows.add(List.of("total", "", Console.seconds(total), ""));

@@ -46,7 +46,12 @@ public class MinikubeProfile implements Callable<Integer> {
             return Exit.OK;
         }
         Console.heading("minikube profile " + cfg.profile());
-        Console.info(Minikube.ensure(cfg).summary());
+        try {
+            Console.info(Minikube.ensure(cfg).summary());
+        } catch (Failure f) {
+            if (!Cmd.dryRun) throw f;
+            throw new Failure(f.exitCode, "dry run: the real run would stop here: " + f.getMessage(), f.hint);
+        }
         return Exit.OK;
     }
 }

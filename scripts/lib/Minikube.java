@@ -24,14 +24,15 @@ final class Minikube {
     /** What ensure() did, and the one line that says so. */
     record Outcome(Action action, String summary) {}
 
-    /** Reads `minikube profile list -o json`; a missing or empty list is no profile. */
+    /** Reads `minikube profile list -o json`; a missing or empty list is no profile; no minikube is a failure (also in a dry run). */
     static Profile find(Config cfg) {
         Cmd.Result r = Cmd.query(List.of("minikube", "profile", "list", "-o", "json"), Duration.ofSeconds(60));
-        if (r.exit() == Cmd.NOT_FOUND) {
-            if (Cmd.dryRun) return null;
-            throw new Failure(Exit.COMMAND_FAILED, "minikube is not installed", "install minikube 1.32+: https://minikube.sigs.k8s.io/docs/start/ (or --target context)");
-        }
+        if (r.exit() == Cmd.NOT_FOUND) throw notInstalled();
         return parse(r.out(), cfg.profile());
+    }
+
+    static Failure notInstalled() {
+        return new Failure(Exit.COMMAND_FAILED, "minikube is not installed", "install minikube 1.32+: https://minikube.sigs.k8s.io/docs/start/ (or --target context)");
     }
 
     static Profile parse(String json, String name) {
@@ -121,14 +122,21 @@ final class Minikube {
         return argv;
     }
 
-    /** Brings the profile to "running as configured"; the decision table of docs/TOOLKIT.md. */
+    /**
+     * Brings the profile to "running as configured"; the decision table of docs/TOOLKIT.md. A dry
+     * run without minikube still shows the command that would create the profile, then fails as
+     * the real run would (minikube is not installed), so no outcome is claimed that was not found.
+     */
     static Outcome ensure(Config cfg) {
-        Profile p = find(cfg);
+        boolean installed = Cmd.onPath("minikube");
+        if (!installed && !Cmd.dryRun) throw notInstalled();
+        Profile p = installed ? find(cfg) : null;
         String name = cfg.profile();
         Duration startTimeout = Duration.ofMinutes(15);
         if (p == null) {
             if (!CNIS.contains(cfg.str("minikube.cni")) && !cfg.str("minikube.cni").isEmpty()) cfg.existingFile("minikube.cni");
             Cmd.check(Cmd.change(startCommand(cfg), startTimeout, Console::detail), "minikube start", "see `minikube logs -p " + name + "`");
+            if (!installed) throw notInstalled();
             return new Outcome(Action.CREATED, "profile " + name + (Cmd.dryRun ? " would be created and started" : " created and started"));
         }
         List<String> bad = mismatches(p, cfg);

@@ -27,6 +27,14 @@ final class Release {
     private Release() {}
 
     // ---------------------------------------------------------------- checks before any change
+    /** Every path a deploy reads (the chart, the environment's values file, each service's build inputs), missing ones named at once. */
+    static void requirePaths(Config cfg) {
+        List<String> dirs = new ArrayList<>(Images.dirKeys(cfg, cfg.serviceNames())), files = new ArrayList<>(Images.fileKeys(cfg, cfg.serviceNames()));
+        (Files.isRegularFile(cfg.path("chart.path")) ? files : dirs).add("chart.path"); // a chart folder or a packaged chart
+        files.add("environments." + cfg.environment() + ".valuesFile");
+        cfg.requirePaths(dirs, files);
+    }
+
     /**
      * What can be checked before anything changes: the chart path and values file, and the chart
      * rendered by `helm template` with the exact final values (so its values.schema.json judges
@@ -316,9 +324,15 @@ final class Release {
     /** What uninstall() found: a release it removed (or would, in a dry run), or none installed. */
     enum Uninstall { UNINSTALLED, NOT_INSTALLED }
 
-    /** helm uninstall --wait, when the release is installed. */
+    /**
+     * helm uninstall --wait, when the release is installed. "Not installed" only when helm says so
+     * (release: not found); a missing helm or a cluster that does not answer is a failure with its fix.
+     */
     static Uninstall uninstall(Config cfg) {
-        if (status(cfg) == null) return Uninstall.NOT_INSTALLED;
+        Cmd.Result r = Cmd.query(cfg.helm("status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
+        if (!r.ok() && r.tail().contains("release: not found")) return Uninstall.NOT_INSTALLED;
+        Cmd.check(r, "helm status " + cfg.release(), r.exit() == Cmd.NOT_FOUND ? "install Helm 3.12+: https://helm.sh/docs/intro/install/"
+                : "is the cluster reachable? try: " + String.join(" ", cfg.kubectl("cluster-info")));
         Cmd.check(Cmd.change(cfg.helm("uninstall", cfg.release(), "--namespace", cfg.namespace(), "--wait"), Duration.ofMinutes(10)),
                 "helm uninstall", "see helm status " + cfg.release() + " -n " + cfg.namespace());
         return Uninstall.UNINSTALLED;

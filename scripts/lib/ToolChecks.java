@@ -251,7 +251,7 @@ final class ToolChecks {
 
     static long freeDiskGiB() {
         try {
-            return Files.getFileStore(Path.of(System.getProperty("user.home"))).getUsableSpace() >> 30;
+            return Files.getFileStore(Config.home()).getUsableSpace() >> 30;
         } catch (Exception e) {
             return -1;
         }
