@@ -122,28 +122,39 @@ final class KubectlAi {
                 + new Yaml(o).dump(tools);
     }
 
+    /**
+     * One custom tool. kubectl-ai v0.0.28 reads this file with sigs.k8s.io/yaml, which matches JSON
+     * field names: `command_desc` and `is_interactive` (yaml tags only) are silently dropped, so the
+     * exact command goes into the description, the one text the model is shown.
+     */
     private static Map<String, Object> tool(String name, String description, String command) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("name", name);
-        t.put("description", description);
+        t.put("description", description + " Run exactly this command, nothing added: " + command);
         t.put("command", command);
-        t.put("command_desc", "Exactly this command, nothing added: " + command);
-        t.put("is_interactive", false);
         return t;
     }
 
+    /**
+     * kubectl-ai's command line. --skip-permissions is always given its value (a user's
+     * config.yaml with skipPermissions: true would otherwise turn approval off), and `--` ends the
+     * options, so a request that starts with '-' stays a request.
+     */
     static List<String> argv(AiTools.Provider p, String model, Files3 f, boolean yes, String request) {
         List<String> a = new ArrayList<>(List.of("kubectl-ai", "--quiet", "--llm-provider", p.id()));
         if (model != null && !model.isEmpty()) { a.add("--model"); a.add(model); }
         a.addAll(List.of("--kubeconfig", f.kubeconfig().toString(), "--custom-tools-config", f.tools().toString(),
                 "--extra-prompt-paths", f.prompt().toString(), "--trace-path", f.trace().toString()));
-        if (yes) a.add("--skip-permissions");
+        a.add("--skip-permissions=" + yes);
+        a.add("--");
         a.add(request);
         return a;
     }
 
     // ---------------------------------------------------------------- reading its answer
-    static Outcome parse(Cmd.Result r) {
+    /** kubectl-ai colours its lines even into a pipe: what ai-ops reads and prints is the text without the escapes. */
+    static Outcome parse(Cmd.Result raw) {
+        Cmd.Result r = new Cmd.Result(raw.exit(), Console.visible(raw.out()), Console.visible(raw.err()), raw.skipped());
         String all = r.out() + "\n" + r.err();
         List<String> ran = new ArrayList<>();
         Matcher rm = RUNNING.matcher(r.out());
@@ -236,7 +247,9 @@ final class KubectlAi {
         try {
             // TMPDIR=<the private folder> through env(1), on the command line shown: kubectl-ai's log
             // (os.TempDir()/kubectl-ai.log) and any default file of it go there and are removed with it.
-            List<String> argv = new ArrayList<>(List.of("env", "TMPDIR=" + f.dir()));
+            // XDG_CONFIG_HOME too: the user's kubectl-ai config.yaml and tools.yaml are not read (they
+            // could add tools, or turn approval off), only what ai-ops hands it.
+            List<String> argv = new ArrayList<>(List.of("env", "TMPDIR=" + f.dir(), "XDG_CONFIG_HOME=" + f.dir().resolve("config"), "HOME=" + f.dir()));
             argv.addAll(argv(p, AiTools.model(cfg), f, yes, request));
             Console.info(Console.dim("kubectl-ai works on context " + context + ", namespace " + cfg.namespace()
                     + ", release " + cfg.release() + (yes ? "; --yes: its changes run without asking" : "; changes need approval")));

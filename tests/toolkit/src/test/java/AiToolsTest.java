@@ -156,10 +156,13 @@ class AiToolsTest {
         assertEquals(List.of("--quiet", "--llm-provider", "openai", "--model", "gpt-4.1-mini"), a.subList(0, 5));
         for (String flag : List.of("--kubeconfig", "--custom-tools-config", "--extra-prompt-paths", "--trace-path"))
             assertTrue(a.contains(flag), flag + " in " + a);
-        assertFalse(a.contains("--skip-permissions"), "never without --yes: " + a);
+        assertTrue(a.contains("--skip-permissions=false") && !a.contains("--skip-permissions=true"),
+                "approval on, given explicitly (a user's config.yaml cannot turn it off): " + a);
+        assertEquals("--", a.get(a.size() - 2), "the request after `--`: " + a);
         assertFalse(a.contains("--context"), "kubectl-ai has no --context");
         assertEquals("show me all pods that are not running", a.get(a.size() - 1));
         assertTrue(r.out().contains("$ env TMPDIR=" + tmpdir.resolve("ai-ops-kubectl-ai-")), "the command is shown, with its TMPDIR: " + r.out());
+        assertTrue(r.out().contains(" XDG_CONFIG_HOME=" + tmpdir.resolve("ai-ops-kubectl-ai-")), "the user's kubectl-ai config is not read: " + r.out());
         // The kubeconfig: the target context only, mode 0600, gone after the run.
         Object s = seen(w);
         assertEquals("0o600", Json.text(s, "kubeconfig_mode"));
@@ -172,6 +175,9 @@ class AiToolsTest {
         String tools = String.join("", ((Map<?, ?>) Json.at(s, "tools_files")).values().stream().map(String::valueOf).toList());
         assertTrue(tools.contains("command: helm status tiny -n tiny-ns --kube-context tiny"), tools);
         assertTrue(tools.contains("command: helm history tiny -n tiny-ns --kube-context tiny --max 10"), tools);
+        // kubectl-ai v0.0.28 drops command_desc (its YAML is read by JSON field names): the command is in the description
+        assertTrue(tools.contains("Run exactly this command, nothing added: helm status tiny -n tiny-ns --kube-context tiny"), tools);
+        assertFalse(tools.contains("command_desc") || tools.contains("is_interactive"), tools);
         assertFalse(tools.contains("Smoke.java") || tools.contains("jbang"), tools);
         // The prompt: namespace, release, selectors, components, replica bounds, and no template braces.
         String prompt = Json.text(s, "prompt");
@@ -210,7 +216,7 @@ class AiToolsTest {
         assertTrue(r.out().contains("needs approval; nothing of it ran:\n    " + want), r.out());
         assertTrue(r.out().contains("ai-ops --engine kubectl-ai --yes 'scale the backend to 3'"), r.out());
         assertFalse(w.calls("kubectl").stream().anyMatch(c -> c.contains(" scale ")), "nothing scaled: " + w.calls("kubectl"));
-        assertFalse(w.calls("kubectl-ai").get(0).contains("--skip-permissions"));
+        assertTrue(w.calls("kubectl-ai").get(0).contains(" --skip-permissions=false "), w.calls("kubectl-ai").toString());
         String log = auditLog();
         assertTrue(log.contains("\"engine\":\"kubectl-ai\"") && log.contains(want) && log.contains("needs approval: not run (no --yes)"), log);
         assertKeyNowhere(w, r);
@@ -221,7 +227,7 @@ class AiToolsTest {
         Toolkit.World w = world();
         Toolkit.Run r = aiops(w, key(), "--engine", "kubectl-ai", "--yes", "scale the backend to 3");
         r.expect(0);
-        assertTrue(w.calls("kubectl-ai").get(0).contains(" --skip-permissions "), w.calls("kubectl-ai").toString());
+        assertTrue(w.calls("kubectl-ai").get(0).contains(" --skip-permissions=true "), w.calls("kubectl-ai").toString());
         String want = "kubectl scale deployments -n tiny-ns -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=backend --replicas=3";
         assertTrue(w.calls("kubectl").contains(want), "kubectl-ai ran it: " + w.calls("kubectl"));
         List<String> lines = auditLog().lines().toList();

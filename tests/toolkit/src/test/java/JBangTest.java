@@ -51,8 +51,10 @@ class JBangTest {
     @Test
     void preflightInAFreshCloneNamesTheMissingMinikube() {
         Toolkit.Run r = jbang(noJbangEnv(), "preflight@taskora").expect(Exit.CHECK_FAILED);
-        String row = r.out().lines().filter(l -> l.startsWith("minikube ")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
-        assertTrue(row.contains("FAIL") && row.contains("not found") && row.contains("https://minikube.sigs.k8s.io/docs/start/"), row);
+        List<String> cells = Toolkit.tableRow(r.out(), "CHECK", "minikube");
+        assertTrue(cells != null, r.out());
+        String row = String.join("  ", cells); // the fix is printed under its row
+        assertTrue(row.contains("FAIL") && row.contains("not found") && row.contains("https://minikube.sigs.k8s.io/docs/start/"), row + "\n" + r.out());
     }
 
     @Test

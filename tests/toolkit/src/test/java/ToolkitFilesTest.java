@@ -150,7 +150,7 @@ class ToolkitFilesTest {
 
     /**
      * docs/TROUBLESHOOTING.md quotes the scripts' errors and hints as `error: ...`, `hint: ...` and
-     * preflight's FIX column as `fix: ...`, with … where a value goes: every piece between the …
+     * preflight's fix lines (under each failed row) as `fix: ...`, with … where a value goes: every piece between the …
      * must still be in the scripts' source (string escapes undone), so the guide follows the code.
      */
     @Test
