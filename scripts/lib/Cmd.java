@@ -36,10 +36,10 @@ final class Cmd {
 
     record Result(int exit, String out, String err, boolean skipped) {
         boolean ok() { return exit == 0; }
-        /** The last lines of stderr (or stdout), for an error message. */
+        /** The last lines of stderr (or stdout), for an error message; a line repeated (kubectl says it once per kind) once. */
         String tail() {
             String s = err.isBlank() ? out : err;
-            String[] lines = s.strip().split("\n");
+            String[] lines = new java.util.LinkedHashSet<>(Arrays.asList(s.strip().split("\n"))).toArray(String[]::new);
             return String.join("\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - 8), lines.length));
         }
     }

@@ -666,13 +666,21 @@ final class Config {
 
     /** Paths that must exist, checked at once: one Failure naming every missing one (dirs, then files). */
     void requirePaths(List<String> dirKeys, List<String> fileKeys) {
-        List<String> bad = new ArrayList<>();
-        String firstKey = null;
-        for (String k : dirKeys) if (!Files.isDirectory(path(k))) { bad.add(k + ": '" + str(k) + "' (" + path(k) + ") is not a directory"); if (firstKey == null) firstKey = k; }
-        for (String k : fileKeys) if (!Files.isRegularFile(path(k))) { bad.add(k + ": '" + str(k) + "' (" + path(k) + ") is not a file"); if (firstKey == null) firstKey = k; }
+        requirePaths(dirKeys, fileKeys, List.of());
+    }
+
+    /** The same, with paths that may be a folder or a file (a chart: its folder, or a packaged .tgz). */
+    void requirePaths(List<String> dirKeys, List<String> fileKeys, List<String> eitherKeys) {
+        Map<String, String> bad = new LinkedHashMap<>();
+        for (String k : dirKeys) if (!Files.isDirectory(path(k))) bad.put(k, "is not a directory");
+        for (String k : eitherKeys) if (!Files.exists(path(k))) bad.put(k, "does not exist");
+        for (String k : fileKeys) if (!Files.isRegularFile(path(k))) bad.put(k, "is not a file");
         if (bad.isEmpty()) return;
-        if (bad.size() == 1) throw missingPath(firstKey, path(firstKey), bad.get(0).substring(bad.get(0).lastIndexOf(") ") + 2));
-        throw new Failure(Exit.USAGE, bad.size() + " configured paths are missing: " + String.join("; ", bad), pathHint(firstKey));
+        String first = bad.keySet().iterator().next();
+        if (bad.size() == 1) throw missingPath(first, path(first), bad.get(first));
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, String> e : bad.entrySet()) lines.add(e.getKey() + ": '" + str(e.getKey()) + "' (" + path(e.getKey()) + ") " + e.getValue());
+        throw new Failure(Exit.USAGE, bad.size() + " configured paths are missing: " + String.join("; ", lines), pathHint(first));
     }
 
     /** The directory at a configured path, or a Failure naming the key (see missingPath). */

@@ -29,10 +29,9 @@ final class Release {
     // ---------------------------------------------------------------- checks before any change
     /** Every path a deploy reads (the chart, the environment's values file, each service's build inputs), missing ones named at once. */
     static void requirePaths(Config cfg) {
-        List<String> dirs = new ArrayList<>(Images.dirKeys(cfg, cfg.serviceNames())), files = new ArrayList<>(Images.fileKeys(cfg, cfg.serviceNames()));
-        (Files.isRegularFile(cfg.path("chart.path")) ? files : dirs).add("chart.path"); // a chart folder or a packaged chart
+        List<String> files = new ArrayList<>(Images.fileKeys(cfg, cfg.serviceNames()));
         files.add("environments." + cfg.environment() + ".valuesFile");
-        cfg.requirePaths(dirs, files);
+        cfg.requirePaths(Images.dirKeys(cfg, cfg.serviceNames()), files, List.of("chart.path")); // a chart folder or a packaged chart
     }
 
     /**

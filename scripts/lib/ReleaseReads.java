@@ -59,6 +59,7 @@ final class ReleaseReads {
     /** The release, its workloads and pods with the problems found; only one component's when `component` is given. */
     int status(String component) {
         Cmd.Result h = r.read(r.helm("status", r.rel(), "-o", "json"));
+        if (h.exit() == Cmd.NOT_FOUND) Cmd.check(h, "helm status " + r.rel(), "install Helm 3.12+: https://helm.sh/docs/intro/install/");
         Map<String, Object> result = new LinkedHashMap<>();
         if (h.ok()) {
             Kube.HelmStatus st = Json.bind(h.out(), Kube.HelmStatus.class, "helm status -o json");

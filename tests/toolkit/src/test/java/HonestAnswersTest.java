@@ -109,7 +109,20 @@ class HonestAnswersTest {
         assertTrue(r.exit() == Exit.USAGE || r.exit() == Exit.CHECK_FAILED, "the checks step (or preflight before it, on a host without BuildKit) stops it: " + r.exit());
         assertTrue(r.out().contains("[dry-run] the real run would stop here: 3 configured paths are missing: "
                 + "services.frontend.context: 'nope' (" + tmp.resolve("app/nope") + ") is not a directory; "
-                + "chart.path: 'nochart' (" + tmp.resolve("app/nochart") + ") is not a directory; "
+                + "chart.path: 'nochart' (" + tmp.resolve("app/nochart") + ") does not exist; "
                 + "services.backend.dockerfile: 'no.Dockerfile' (" + tmp.resolve("app/no.Dockerfile") + ") is not a file"), r.out());
+    }
+
+    /** Issue 21.7: before, "no helm release ... (helm: not found on PATH)", then kubectl's line four times. */
+    @Test
+    void aiOpsStatusWithoutAClusterSaysSoOnce() throws Exception {
+        Toolkit.World w = only("kagent"); // neither helm nor kubectl on PATH
+        Toolkit.Run noHelm = w.script("AiOps", "--config", config().toString(), "status").expect(Exit.COMMAND_FAILED);
+        assertEquals("ai-ops: error: helm status tiny: helm: not found on PATH\n  hint: install Helm 3.12+: https://helm.sh/docs/intro/install/\n", noHelm.err());
+        Toolkit.write(w.bin.resolve("helm"), "#!/bin/sh\necho 'Error: release: not found' >&2\nexit 1\n");
+        Toolkit.write(w.bin.resolve("kubectl"), "#!/bin/sh\nfor i in 1 2 3 4 5; do echo 'error: context \"tiny\" does not exist' >&2; done\nexit 1\n");
+        for (String tool : List.of("helm", "kubectl")) w.bin.resolve(tool).toFile().setExecutable(true);
+        Toolkit.Run r = w.script("AiOps", "--config", config().toString(), "status").expect(Exit.COMMAND_FAILED);
+        assertEquals(1, r.err().split("context \"tiny\" does not exist", -1).length - 1, "the cause once:\n" + r.err());
     }
 }
