@@ -3,7 +3,7 @@
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java lib/Kube.java lib/Intents.java lib/Diagnosis.java lib/Reach.java
 //SOURCES lib/OpsRun.java lib/ReleaseReads.java lib/Changes.java lib/Engines.java
-//SOURCES lib/AiTools.java lib/KubectlAi.java lib/Kagent.java lib/DockerfileReview.java
+//SOURCES lib/AiTools.java lib/KubectlAi.java lib/Kagent.java lib/DockerfileReview.java lib/Images.java lib/Digest.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Day-two operations on the release in plain language (status, errors, diagnose, scale, restart, rollback), answered offline by a built-in engine; changes only when confirmed.
 

@@ -8,7 +8,6 @@
 // docs: `docker ai [PROMPT]`, `-C/--working-dir`), so ai-ops hands each Dockerfile to it in the
 // terminal (the prompt names the file, the working directory is the build context) and reads
 // nothing back; without a terminal, or with --json, it says so and reviews with hadolint.
-//SOURCES Images.java Digest.java
 
 import java.io.IOException;
 import java.nio.file.Files;
