@@ -130,8 +130,14 @@ final class Images {
         Docker docker = docker(cfg, store);
         List<Built> out = new ArrayList<>();
         for (Image image : images) out.add(buildOne(cfg, docker, image));
+        // a dry run shows every build, then stops where the real run would: no docker to build with
+        if (Cmd.dryRun && !Cmd.onPath("docker")) throw dockerMissing();
         if (store == Store.LOCAL) load(cfg, out);
         return out;
+    }
+
+    static Failure dockerMissing() {
+        return new Failure(Exit.COMMAND_FAILED, "docker is not installed", "install Docker: https://docs.docker.com/engine/install/");
     }
 
     /**
@@ -250,8 +256,7 @@ final class Images {
         String service = image.service(), ref = image.ref();
         long budget = cfg.num("services." + service + ".sizeBudgetMiB") << 20;
         Cmd.Result existing = Cmd.query(docker.line("docker", "image", "inspect", ref));
-        if (existing.exit() == Cmd.NOT_FOUND && !Cmd.dryRun)
-            throw new Failure(Exit.COMMAND_FAILED, "docker is not installed", "install Docker: https://docs.docker.com/engine/install/");
+        if (existing.exit() == Cmd.NOT_FOUND && !Cmd.dryRun) throw dockerMissing();
         Action action;
         long millis = 0;
         if (existing.ok()) {

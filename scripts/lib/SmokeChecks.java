@@ -108,6 +108,17 @@ final class SmokeChecks {
 
     // ---------------------------------------------------------------- cluster checks
     /** Every pod of the release Ready (Job pods may instead have succeeded). Returns a summary or throws. */
+    /**
+     * A dry run's check that the real run could start: the release's pods can be asked for (the
+     * cluster answers, kubectl is there). Read-only; whether they are Ready is the real run's to wait for.
+     */
+    static void reachable(Config cfg) {
+        Cmd.Result r = Cmd.query(cfg.kubectl("get", "pods", "-n", cfg.namespace(), "-l", "app.kubernetes.io/instance=" + cfg.release(), "-o", "name"));
+        if (!r.ok())
+            throw new Failure(Exit.CHECK_FAILED, "dry run: the real run would fail at its first check: kubectl get pods: " + (r.exit() == Cmd.NOT_FOUND ? r.err() : r.tail()),
+                    "is the cluster reachable? try: " + String.join(" ", cfg.kubectl("cluster-info")));
+    }
+
     static String podsReady(Config cfg) {
         Cmd.Result r = Cmd.check(Cmd.query(cfg.kubectl("get", "pods", "-n", cfg.namespace(), "-l",
                 "app.kubernetes.io/instance=" + cfg.release(), "-o", "json")), "kubectl get pods", null);

@@ -125,4 +125,28 @@ class HonestAnswersTest {
         Toolkit.Run r = w.script("AiOps", "--config", config().toString(), "status").expect(Exit.COMMAND_FAILED);
         assertEquals(1, r.err().split("context \"tiny\" does not exist", -1).length - 1, "the cause once:\n" + r.err());
     }
+
+    /** Issue 21.2: a dry run exits as the real run would: build-images without docker (before: exit 0, "would build"). */
+    @Test
+    void buildImagesDryRunWithoutDockerExitsAsTheRealRun() {
+        Toolkit.World w = only("kubectl");
+        Toolkit.Run real = w.script("BuildImages", "--config", config().toString(), "--target", "context").expect(Exit.COMMAND_FAILED);
+        Toolkit.Run dry = w.script("BuildImages", "--config", config().toString(), "--target", "context", "--dry-run").expect(Exit.COMMAND_FAILED);
+        assertTrue(dry.out().contains("[dry-run] $ DOCKER_BUILDKIT=1 docker build -f "), "the plan is still shown:\n" + dry.out());
+        assertEquals(real.err(), dry.err());
+        assertTrue(dry.err().startsWith("build-images: error: docker is not installed"), dry.err());
+    }
+
+    /** Issue 21.2: smoke's dry run against a cluster that does not answer fails as the real run does (before: exit 0). */
+    @Test
+    void smokeDryRunWithoutAClusterExitsAsTheRealRun() throws Exception {
+        Toolkit.World w = only("kagent");
+        Toolkit.write(w.bin.resolve("kubectl"), "#!/bin/sh\necho 'error: context \"tiny\" does not exist' >&2\nexit 1\n");
+        w.bin.resolve("kubectl").toFile().setExecutable(true);
+        Toolkit.Run real = w.script("Smoke", "--config", config().toString()).expect(Exit.CHECK_FAILED);
+        Toolkit.Run dry = w.script("Smoke", "--config", config().toString(), "--dry-run").expect(Exit.CHECK_FAILED);
+        assertTrue(dry.err().startsWith("smoke: error: dry run: the real run would fail at its first check: kubectl get pods: error: context \"tiny\" does not exist"),
+                dry.err());
+        assertTrue(real.out().contains("context \"tiny\" does not exist"), real.out());
+    }
 }
