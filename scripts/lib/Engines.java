@@ -12,17 +12,31 @@ import java.util.function.IntSupplier;
 final class Engines {
     private Engines() {}
 
-    /** The engine that answers, why, and whether auto fell back to the built-in engine for want of a tool. */
-    record Choice(String engine, String reason, boolean fallback) {}
+    /**
+     * The engine that answers, why, whether auto fell back to the built-in engine for want of a
+     * tool, and whether auto chose it (kubectl-ai chosen by auto never gets --skip-permissions).
+     */
+    record Choice(String engine, String reason, boolean fallback, boolean auto) {}
 
+    /**
+     * --engine, else aiOps.engine, else auto. Auto keeps with the built-in engine every request it
+     * understands or refuses (a verb, a translated request, a request to delete): only what it
+     * cannot read goes to kubectl-ai, so ai-ops' own rules are never bypassed by asking vaguely.
+     */
     static Choice choose(Config cfg, String option, String request) {
         String requested = option != null ? option : cfg.str("aiOps.engine");
         if (requested.isEmpty()) requested = "auto";
+        boolean auto = requested.equals("auto");
         String first = request.strip().split("\\s+")[0];
-        if (requested.equals("auto") && Intents.verb(first) != null)
-            return new Choice("builtin", "'" + first + "' is one of ai-ops's own verbs", false);
+        if (auto && Intents.verb(first) != null)
+            return new Choice("builtin", "'" + first + "' is one of ai-ops's own verbs", false, true);
+        if (auto) {
+            Intents.Translation t = Intents.translate(request, cfg.release(), cfg.namespace());
+            if (t.refused() != null) return new Choice("builtin", "ai-ops refuses this request itself", false, true);
+            if (t.understood()) return new Choice("builtin", "the built-in engine understands it", false, true);
+        }
         AiTools.Choice c = AiTools.choose(requested, AiTools.provider(cfg), Cmd::onPath, System::getenv);
-        return new Choice(c.engine(), c.reason(), c.engine().equals("builtin") && requested.equals("auto"));
+        return new Choice(c.engine(), c.reason(), c.engine().equals("builtin") && auto, auto);
     }
 
     /** Answers one request with the chosen engine; `builtin` is the built-in engine's answer. */
@@ -38,9 +52,13 @@ final class Engines {
         }
         Console.info(Console.dim("engine: " + c.engine() + " (" + c.reason() + ")"));
         if (c.engine().equals("kagent")) return Kagent.invoke(r.cfg, request, Changes.NOT_CONFIRMED, r::put);
-        r.put("mutating", r.yes);
+        boolean yes = r.yes && !c.auto(); // only a kubectl-ai the user named may change the cluster without asking
+        if (r.yes && c.auto())
+            Console.info(Console.yellow("--yes is not passed on to kubectl-ai chosen by auto: ")
+                    + "its changes still stop for approval; to let it change the cluster, name it: --engine kubectl-ai --yes");
+        r.put("mutating", yes);
         Changes changes = new Changes(r);
-        return KubectlAi.run(r.cfg, request, r.yes, (commands, outcome) -> changes.audit(null, commands, outcome), Changes.NOT_CONFIRMED, r::put);
+        return KubectlAi.run(r.cfg, request, yes, (commands, outcome) -> changes.audit(null, commands, outcome), Changes.NOT_CONFIRMED, r::put);
     }
 
     /** `ai-ops kagent-setup`: the whole plan first, then, confirmed, kagent's charts, the key Secrets and the release's agent. */

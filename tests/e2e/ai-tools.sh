@@ -17,9 +17,9 @@ BACKEND="app.kubernetes.io/instance=$RELEASE,app.kubernetes.io/component=backend
 backend_replicas() { kubectl get deploy -n "$NS" -l "$BACKEND" -o jsonpath='{.items[0].spec.replicas}'; }
 replicas_before="$(backend_replicas)"
 
-# A read-only request goes to kubectl-ai, which runs kubectl get against the release.
+# A read-only request goes to kubectl-ai (named: auto keeps what the built-in engine understands), which runs kubectl get against the release.
 rc=0
-ai_ops "show me all pods that are not running" >"$work/ai1.out" 2>&1 || rc=$?
+ai_ops --engine kubectl-ai "show me all pods that are not running" >"$work/ai1.out" 2>&1 || rc=$?
 if [ $rc -eq 0 ] && grep -q '^engine: kubectl-ai' "$work/ai1.out" \
    && grep -q "Running: kubectl get pods -n $NS -l app.kubernetes.io/instance=$RELEASE" "$work/ai1.out"; then
   pass "ai-ops through kubectl-ai: a read-only request ran kubectl get on the release"

@@ -116,18 +116,17 @@ class AiToolsTest {
     @Test
     void withNothingInstalledTheBuiltInEngineAnswersAndSaysWhy() {
         Toolkit.World w = world("kubectl", "helm");
-        Toolkit.Run r = aiops(w, key(), "show me all pods that are not running");
-        assertTrue(r.out().startsWith("understood as: ai-ops unhealthy"), "the translation comes first: " + r.out());
+        Toolkit.Run r = aiops(w, key(), "which node is the database on");
+        assertTrue(r.out().startsWith("not understood: "), "the built-in engine answers what kubectl-ai would have: " + r.out());
         assertTrue(r.out().strip().endsWith("(answered by the built-in engine: kubectl-ai was not found on PATH)"), r.out());
-        assertTrue(r.out().contains("all healthy"), r.all());
-        r.expect(0);
+        r.expect(Exit.USAGE);
         assertTrue(w.calls("kubectl-ai").isEmpty());
     }
 
     @Test
     void withKubectlAiButNoKeyTheBuiltInEngineAnswersAndNamesTheVariable() {
         Toolkit.World w = world();
-        Toolkit.Run r = aiops(w, Map.of(), "show me all pods that are not running");
+        Toolkit.Run r = aiops(w, Map.of(), "which node is the database on");
         assertTrue(r.out().contains("(answered by the built-in engine: kubectl-ai is installed but OPENAI_API_KEY is not set (aiOps.provider openai))"), r.out());
         assertTrue(w.calls("kubectl-ai").isEmpty(), "kubectl-ai is not even started: " + w.calls("kubectl-ai"));
     }
@@ -143,12 +142,33 @@ class AiToolsTest {
         assertTrue(w.calls("kubectl-ai").isEmpty());
     }
 
+    /**
+     * Issue 20.3: auto keeps with the built-in engine what it understands or refuses, so ai-ops'
+     * rules cannot be bypassed by asking vaguely; what it cannot read goes to kubectl-ai, which
+     * under auto never gets --skip-permissions, even with --yes. Before: "delete the database
+     * volume" with --yes ran kubectl-ai --skip-permissions.
+     */
+    @Test
+    void autoKeepsWhatItUnderstandsOrRefusesAndNeverSkipsApproval() {
+        Toolkit.World w = world();
+        Toolkit.Run understood = aiops(w, key(), "show me all pods that are not running").expect(0);
+        assertTrue(understood.out().startsWith("understood as: ai-ops unhealthy"), understood.out());
+        Toolkit.Run refused = aiops(w, key(), "--yes", "delete the database volume").expect(AiOps.REFUSED);
+        assertTrue(refused.out().startsWith("refused: ai-ops never deletes anything"), refused.out());
+        assertTrue(w.calls("kubectl-ai").isEmpty(), "neither went to kubectl-ai: " + w.calls("kubectl-ai"));
+        Toolkit.Run vague = aiops(w, key(), "--yes", "which node is the database on").expect(0);
+        assertTrue(vague.out().startsWith("engine: kubectl-ai (kubectl-ai is on PATH and OPENAI_API_KEY is set (aiOps.provider openai))"), vague.out());
+        assertTrue(vague.out().contains("--yes is not passed on to kubectl-ai chosen by auto"), vague.out());
+        assertEquals(1, w.calls("kubectl-ai").size(), w.calls("kubectl-ai").toString());
+        assertTrue(w.calls("kubectl-ai").get(0).contains(" --skip-permissions=false "), w.calls("kubectl-ai").toString());
+    }
+
     // ---------------------------------------------------------------- kubectl-ai
     @Test
     void withKubectlAiAndAKeyTheRequestGoesToKubectlAiAsItsUsersRunIt() throws IOException {
         Toolkit.World w = world();
-        Toolkit.Run r = aiops(w, key(), "show me all pods that are not running").expect(0);
-        assertTrue(r.out().startsWith("engine: kubectl-ai (kubectl-ai is on PATH and OPENAI_API_KEY is set (aiOps.provider openai))"), r.out());
+        Toolkit.Run r = aiops(w, key(), "--engine", "kubectl-ai", "show me all pods that are not running").expect(0);
+        assertTrue(r.out().startsWith("engine: kubectl-ai (--engine kubectl-ai, provider openai)"), r.out());
         List<String> calls = w.calls("kubectl-ai");
         assertEquals(1, calls.size(), calls.toString());
         List<?> argv = Json.items(seen(w), "argv");
@@ -199,10 +219,10 @@ class AiToolsTest {
     @Test
     void jsonCarriesTheEngineAndKubectlAisAnswer() {
         Toolkit.World w = world();
-        Toolkit.Run r = aiops(w, key(), "--json", "show me all pods that are not running").expect(0);
+        Toolkit.Run r = aiops(w, key(), "--json", "--engine", "kubectl-ai", "show me all pods that are not running").expect(0);
         Object doc = Toolkit.json(r.out());
         assertEquals("kubectl-ai", Json.text(doc, "engine"));
-        assertTrue(Json.text(doc, "engineReason").contains("OPENAI_API_KEY is set"), r.out());
+        assertEquals("--engine kubectl-ai, provider openai", Json.text(doc, "engineReason"), r.out());
         assertTrue(Json.text(doc, "answer").contains("kubectl get pods -n tiny-ns"), r.out());
         assertEquals(1, Json.items(doc, "ran").size(), r.out());
     }
@@ -253,7 +273,7 @@ class AiToolsTest {
         Toolkit.World w = world();
         Map<String, String> env = new HashMap<>(key());
         env.put("OPENAI_ENDPOINT", "http://127.0.0.1:9/v1"); // discard port: nothing listens
-        Toolkit.Run r = aiops(w, env, "show me all pods").expect(Exit.COMMAND_FAILED);
+        Toolkit.Run r = aiops(w, env, "--engine", "kubectl-ai", "show me all pods").expect(Exit.COMMAND_FAILED);
         assertTrue(r.err().startsWith("ai-ops: error: kubectl-ai could not reach the LLM endpoint: "), r.err());
         assertTrue(r.err().contains("hint: check OPENAI_ENDPOINT (now http://127.0.0.1:9/v1)"), r.err());
         assertEquals(2, r.err().strip().lines().count(), "one line and a hint: " + r.err());
