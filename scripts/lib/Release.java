@@ -285,8 +285,13 @@ final class Release {
 
     /** `helm status -o json`, or null when there is no such release. */
     static Kube.HelmStatus status(Config cfg) {
-        Cmd.Result r = Cmd.query(cfg.helm("status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
+        Cmd.Result r = statusQuery(cfg);
         return r.ok() ? Json.bind(r.out(), Kube.HelmStatus.class, "helm status -o json") : null;
+    }
+
+    /** `helm status RELEASE -n NS -o json` as run, for a caller that tells "not found" from helm's other failures. */
+    static Cmd.Result statusQuery(Config cfg) {
+        return Cmd.query(cfg.helm("status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
     }
 
     // ---------------------------------------------------------------- rollout
@@ -328,7 +333,7 @@ final class Release {
      * (release: not found); a missing helm or a cluster that does not answer is a failure with its fix.
      */
     static Uninstall uninstall(Config cfg) {
-        Cmd.Result r = Cmd.query(cfg.helm("status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
+        Cmd.Result r = statusQuery(cfg);
         if (!r.ok() && r.tail().contains("release: not found")) return Uninstall.NOT_INSTALLED;
         Cmd.check(r, "helm status " + cfg.release(), r.exit() == Cmd.NOT_FOUND ? "install Helm 3.12+: https://helm.sh/docs/intro/install/"
                 : "is the cluster reachable? try: " + String.join(" ", cfg.kubectl("cluster-info")));
