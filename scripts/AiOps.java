@@ -3,7 +3,7 @@
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java lib/Kube.java lib/Intents.java lib/Diagnosis.java lib/Reach.java
 //SOURCES lib/OpsRun.java lib/ReleaseReads.java lib/Changes.java lib/Engines.java
-//SOURCES lib/AiTools.java lib/KubectlAi.java lib/Kagent.java lib/DockerfileReview.java lib/Images.java lib/Digest.java
+//SOURCES lib/AiTools.java lib/KubectlAi.java lib/Kagent.java lib/DockerfileReview.java lib/Images.java lib/Digest.java lib/HelmValues.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Day-two operations on the release in plain language (status, errors, diagnose, scale, restart, rollback), answered offline by a built-in engine; changes only when confirmed.
 
@@ -113,6 +113,7 @@ public class AiOps implements Callable<Integer> {
         }
         if (!words.isEmpty() && (Intents.verb(words.get(0)) == null || Intents.sentence(words.subList(1, words.size()))))
             words = List.of(String.join(" ", words));
+        if (!words.isEmpty() && words.get(0).startsWith("-")) opts.add("--"); // a request that starts like an option stays a request
         opts.addAll(words);
         return opts.toArray(String[]::new);
     }
@@ -120,7 +121,8 @@ public class AiOps implements Callable<Integer> {
     /** A request in plain language: its engine answers; the built-in one translates it into a verb's argv, run as if typed. */
     @Override
     public Integer call() {
-        String request = String.join(" ", words).strip();
+        // a key pasted into a request goes no further: not to an engine, the output, --json or the audit log
+        String request = AiTools.redact(String.join(" ", words).strip(), System::getenv);
         if (request.isEmpty())
             throw new Failure(Exit.USAGE, "no request given", "e.g. ai-ops status, or ai-ops \"" + Intents.EXAMPLES.get(1) + "\"; see ai-ops --help");
         return withReport(request, r -> Engines.answer(r, Engines.choose(r.cfg, engine, request), request, () -> translated(r, request)));
@@ -139,10 +141,14 @@ public class AiOps implements Callable<Integer> {
         }
         Intents.Intent i = since != null ? t.intent().withSince(null) : t.intent(); // --since given wins over the request's window
         CommandLine verb = spec.subcommands().get(i.verb().word());
-        verb.setExecutionExceptionHandler((ex, cl, parsed) -> { throw ex; }); // a Failure goes to withReport, as for a typed verb
         session = r;
         try {
-            return verb.execute(i.argv().subList(1, i.argv().size()).toArray(String[]::new)); // after the verb's own word
+            // parsed and run here, not through verb.execute(), whose handler would print a Failure's stack
+            // trace: the Failure goes to withReport, as for a typed verb
+            return new CommandLine.RunLast().execute(verb.parseArgs(i.argv().subList(1, i.argv().size()).toArray(String[]::new)));
+        } catch (CommandLine.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) throw cause;
+            throw e;
         } finally {
             session = null;
         }

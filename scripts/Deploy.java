@@ -3,7 +3,7 @@
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java lib/Kube.java lib/Diagnosis.java lib/Reach.java
 //SOURCES lib/Digest.java lib/AiTools.java lib/ToolChecks.java lib/Minikube.java lib/Images.java lib/SmokeChecks.java
-//SOURCES lib/Release.java lib/ImmutableFields.java
+//SOURCES lib/Release.java lib/ImmutableFields.java lib/HelmValues.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Deploys Taskora: preflight, checks, Minikube profile, images, helm upgrade --install (atomic), rollout, smoke; prints the URL. --uninstall removes it.
 

@@ -114,12 +114,13 @@ final class AiTools {
     static String redact(String text, Function<String, String> env) {
         if (text == null) return "";
         String out = text;
+        List<String> vars = new ArrayList<>(List.of("TASKORA_LLM_API_KEY")); // the app's key, which deploy hands the chart
         for (Provider p : PROVIDERS)
-            for (String v : p.env()) {
-                if (v.endsWith("_HOST") || v.endsWith("_ENDPOINT")) continue;
-                String val = env.apply(v);
-                if (val != null && val.length() >= 4) out = out.replace(val, "[" + v + " redacted]");
-            }
+            for (String v : p.env()) if (!v.endsWith("_HOST") && !v.endsWith("_ENDPOINT")) vars.add(v);
+        for (String v : vars) {
+            String val = env.apply(v);
+            if (val != null && val.length() >= 4) out = out.replace(val, "[" + v + " redacted]");
+        }
         return out;
     }
 

@@ -101,7 +101,12 @@ final class Changes {
     }
 
     long maxReplicas() {
-        return r.cfg.get("aiOps.maxReplicas") instanceof Number n ? n.longValue() : 10;
+        return maxReplicas(r.cfg);
+    }
+
+    /** aiOps.maxReplicas: the bound of every engine (the kubectl-ai prompt says it too). */
+    static long maxReplicas(Config cfg) {
+        return cfg.get("aiOps.maxReplicas") instanceof Number n ? n.longValue() : 10;
     }
 
     /** The exact command of a change. Workloads by label, never by name; the revision when known. */

@@ -123,6 +123,9 @@ final class Config {
         };
     }
 
+    /** A kube-context name as kubeconfigs write them; it never starts with '-' (an option) nor holds a shell character. */
+    static final String CONTEXT_NAME = "[A-Za-z0-9][A-Za-z0-9@:._/+=-]{0,252}";
+
     static final Obj SERVICE = obj(
             "component", new OneOf(List.of("frontend", "backend", "mcpServer")),
             "image", new Str("[a-z0-9]+([._/-][a-z0-9]+)*", "an image repository without tag, e.g. taskora/backend"),
@@ -134,7 +137,7 @@ final class Config {
     static final Obj SCHEMA = obj(
             "environment", new OneOf(List.of("dev", "prod")),
             "target", new OneOf(List.of("minikube", "context")),
-            "context", ANY,
+            "context", new Str("|" + CONTEXT_NAME, "empty (kubectl's current context) or a context name such as minikube or kind-taskora"),
             "services", new MapOf(SERVICE, NAME, "a lowercase service name"),
             "build", obj(
                     "tagFrom", new OneOf(List.of("content", "git")),

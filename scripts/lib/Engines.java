@@ -51,13 +51,21 @@ final class Engines {
             }
         }
         Console.info(Console.dim("engine: " + c.engine() + " (" + c.reason() + ")"));
+        // The boundary holds for every engine: what ai-ops refuses (a delete, another namespace or
+        // release, replicas out of bounds) is refused here, before kubectl-ai or kagent sees it.
+        Intents.Translation t = Intents.translate(request, r.cfg.release(), r.cfg.namespace());
+        Changes changes = new Changes(r);
+        if (t.refused() != null) return changes.refuse(null, t.refused());
+        String huge = Intents.outOfRange(request);
+        if (huge != null) throw new Failure(Exit.USAGE, huge, "give a number in range, e.g. \"" + Intents.EXAMPLES.get(3) + "\"");
+        String bound = t.understood() ? changes.refusal(t.intent()) : null;
+        if (bound != null) return changes.refuse(t.intent(), bound);
         if (c.engine().equals("kagent")) return Kagent.invoke(r.cfg, request, Changes.NOT_CONFIRMED, r::put);
         boolean yes = r.yes && !c.auto(); // only a kubectl-ai the user named may change the cluster without asking
         if (r.yes && c.auto())
             Console.info(Console.yellow("--yes is not passed on to kubectl-ai chosen by auto: ")
                     + "its changes still stop for approval; to let it change the cluster, name it: --engine kubectl-ai --yes");
         r.put("mutating", yes);
-        Changes changes = new Changes(r);
         return KubectlAi.run(r.cfg, request, yes, (commands, outcome) -> changes.audit(null, commands, outcome), Changes.NOT_CONFIRMED, r::put);
     }
 
@@ -73,7 +81,8 @@ final class Engines {
                 + " of context " + context + " and turns on the Taskora agent of release " + cfg.release() + ":");
         List<String> shown = new ArrayList<>();
         for (Kagent.Step s : steps) {
-            String line = Cmd.show(s.argv()) + (s.stdin() != null ? " <<(a Secret with " + p.keyVar() + ", not shown)" : "");
+            String line = Cmd.show(s.argv()) + (s.shown() != null ? " <<" + s.shown()
+                    : s.stdin() != null ? " <<(a Secret with " + p.keyVar() + ", not shown)" : "");
             shown.add(line);
             Console.info("  " + line);
         }

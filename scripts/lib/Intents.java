@@ -262,6 +262,12 @@ final class Intents {
         return null;
     }
 
+    /** Numbers longer than this are out of every range ai-ops knows (and of an int). */
+    static final int MAX_DIGITS = 6;
+    static final Pattern HUGE = Pattern.compile("(?<![\\w/.-])\\d{" + (MAX_DIGITS + 1) + ",}(?![\\w/.-])"); // a number as a word, not digits in a path or name
+    /** The longest window errors and logs look back: kubectl keeps no logs older than its pods, a year is plenty. */
+    static final long MAX_WINDOW_HOURS = 24 * 366;
+
     static final Pattern DURATION = Pattern.compile(
             "(?<=\\s|^)(\\d+) ?(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days)(?=\\s|$)");
 
@@ -269,7 +275,7 @@ final class Intents {
     static String since(String text) {
         Matcher m = DURATION.matcher(text);
         if (m.find()) {
-            int n = Integer.parseInt(m.group(1));
+            long n = Long.parseLong(m.group(1)); // at most MAX_DIGITS digits: translate() refused longer numbers
             char u = m.group(2).charAt(0);
             if (u == 'd') return (n * 24) + "h";
             return n + String.valueOf(u);
@@ -280,6 +286,19 @@ final class Intents {
         if (has(text, "today|(last|past|previous) day|24 hours")) return "24h";
         if (has(text, "(last|past|previous|this) week")) return "168h";
         return null;
+    }
+
+    /** Why a request's number is out of every range ai-ops knows (a refusal for every engine), or null. */
+    static String outOfRange(String request) {
+        Matcher huge = HUGE.matcher(request);
+        return huge.find() ? huge.group() + " is out of range: a number in a request has at most " + MAX_DIGITS
+                + " digits (replicas from 0 to aiOps.maxReplicas, revisions from ai-ops history, windows such as \"the last 2 hours\")" : null;
+    }
+
+    /** The hours of a window since() made (10m, 2h, 48h, 30s), rounded down. */
+    static long hours(String since) {
+        long n = Long.parseLong(since.substring(0, since.length() - 1));
+        return switch (since.charAt(since.length() - 1)) { case 'h' -> n; case 'm' -> n / 60; default -> n / 3600; };
     }
 
     /** Numbers in the text that are not part of a duration. */
@@ -360,6 +379,8 @@ final class Intents {
     static Translation translate(String request, String release, String namespace) {
         String text = unprefix(normalize(request == null ? "" : request), release);
         if (text.isEmpty()) return Translation.unclear("empty request");
+        String huge = outOfRange(text);
+        if (huge != null) return Translation.unclear(huge);
         Translation canonical = canonical(text);
         if (canonical != null) return canonical;
         String elsewhere = elsewhere(text, release, namespace);
@@ -381,6 +402,8 @@ final class Intents {
         if (pod != null) comps = components(core.replace(pod, " "));
         String component = comps.size() == 1 ? comps.iterator().next() : null;
         String since = since(core);
+        if (since != null && hours(since) > MAX_WINDOW_HOURS)
+            return Translation.unclear("a window of " + since + " is out of range: errors and logs look back at most " + MAX_WINDOW_HOURS + "h");
 
         // 1. anything that destroys is refused, whatever else is said
         if (!starts(core, QUESTION) && has(core, DESTROY)) return Translation.refuse(REFUSAL);
@@ -513,6 +536,8 @@ final class Intents {
      * "release foo"): the refusal, or null. ai-ops acts on one release in one namespace only.
      */
     static String elsewhere(String text, String release, String namespace) {
+        if (ALL_NAMESPACES.matcher(text).find())
+            return "refused: ai-ops acts on release " + release + " in namespace " + namespace + " only; it does not act across namespaces";
         for (Pattern p : List.of(NAMESPACE_BEFORE, NAMESPACE_AFTER, RELEASE_NAMED)) {
             Matcher m = p.matcher(text);
             while (m.find()) {
@@ -528,10 +553,17 @@ final class Intents {
     }
 
     static final Pattern NAMESPACE_BEFORE = Pattern.compile("(?:^|\\s)(?:in|from|on|of|for|into) (?:the )?([a-z0-9][-a-z0-9]*) (?:namespace|ns)(?=\\s|$)");
-    static final Pattern NAMESPACE_AFTER = Pattern.compile("(?:^|\\s)(?:-n|--namespace|namespace named|namespace called) ([a-z0-9][-a-z0-9]*)(?=\\s|$)");
-    static final Pattern RELEASE_NAMED = Pattern.compile("(?:^|\\s)(?:--release|release named|release called|helm release named) ([a-z][-a-z0-9]*)(?=\\s|$)");
+    static final Pattern NAMESPACE_AFTER = Pattern.compile("(?:^|\\s)(?:-n|--namespace|namespace named|namespace called"
+            + "|(?:in|from|on|of|for|into|inside|across) (?:namespace|ns)) ([a-z0-9][-a-z0-9]*)(?=\\s|$)");
+    static final Pattern RELEASE_NAMED = Pattern.compile("(?:^|\\s)(?:--release|release named|release called|helm release named"
+            + "|(?:of|in|for|from|on|inside) (?:the )?(?:helm )?release) ([a-z][-a-z0-9]*)(?=\\s|$)");
+    static final Pattern ALL_NAMESPACES = Pattern.compile("(?:^|\\s)(?:-a|--all-namespaces|(?:all|every|other|each) (?:the )?(?:namespaces|namespace|ns))(?=\\s|$)");
     static final Set<String> NOT_A_NAME = Set.of("the", "this", "that", "my", "our", "its", "same", "current", "default", "a", "an", "any",
-            "which", "what", "whole", "is", "are", "was", "has", "have", "with", "to", "of", "for", "in", "on", "and", "or", "right", "now");
+            "which", "what", "whole", "is", "are", "was", "has", "have", "with", "to", "of", "for", "in", "on", "and", "or", "right", "now",
+            // words that follow "the release" without naming one ("in the release history")
+            "history", "status", "notes", "values", "revision", "revisions", "manifest", "version", "versions", "pods", "logs", "events",
+            "errors", "health", "state", "config", "configuration", "itself", "namespace", "ns", "before", "after", "yet", "again",
+            "recently", "today", "yesterday", "earlier", "last", "please", "first");
 
     static boolean isScale(String core) {
         if (has(core, "scale|scaled|scaling|autoscale")) return true;

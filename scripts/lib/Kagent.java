@@ -35,7 +35,17 @@ final class Kagent {
     static final String OCI = "oci://ghcr.io/kagent-dev/kagent/helm/";
 
     /** One step of kagent-setup: the command, and stdin that is never shown (a Secret with the key). */
-    record Step(String what, List<String> argv, String stdin) {}
+    /** One step of kagent-setup: what it does, its argv, and what it reads on stdin with how a plan shows that (null: nothing shown). */
+    record Step(String what, List<String> argv, String stdin, String shown) {
+        Step(String what, List<String> argv, String stdin) { this(what, argv, stdin, null); }
+        /** A helm step that reads these values on stdin (-f -), when there are any. */
+        static Step helm(String what, List<String> argv, HelmValues v) {
+            if (v.isEmpty()) return new Step(what, argv, null);
+            List<String> a = new ArrayList<>(argv);
+            a.addAll(List.of("-f", "-"));
+            return new Step(what, a, v.json(), v.shown());
+        }
+    }
 
     static String secretName(Config cfg) {
         return cfg.release() + "-kagent-llm";
@@ -79,9 +89,11 @@ final class Kagent {
                     secretJson(kagentSecret, NAMESPACE, p.kagentSecretKey(), env.apply(p.keyVar()))));
         List<String> install = cfg.helm("upgrade", "--install", "kagent", OCI + "kagent", "--version", v,
                 "-n", NAMESPACE, "--set", "providers.default=" + p.kagentValuesKey(), "--wait");
-        if (!model.isEmpty()) { install.add("--set"); install.add("providers." + p.kagentValuesKey() + ".model=" + model); }
-        if (p.id().equals("ollama")) { install.add("--set"); install.add("providers.ollama.config.host=" + env.apply("OLLAMA_HOST")); }
-        steps.add(new Step("kagent's controller " + v, install, null));
+        // values a user or the environment gives go on stdin (HelmValues): a comma in them splits no --set
+        HelmValues kv = new HelmValues();
+        if (!model.isEmpty()) kv.put("aiOps.model", "providers." + p.kagentValuesKey() + ".model", model);
+        if (p.id().equals("ollama")) kv.put("OLLAMA_HOST", "providers.ollama.config.host", env.apply("OLLAMA_HOST"));
+        steps.add(Step.helm("kagent's controller " + v, install, kv));
         if (keyed)
             steps.add(new Step("the key Secret for the Taskora agent", cfg.kubectl("-n", cfg.namespace(), "apply", "-f", "-"),
                     secretJson(secretName(cfg), cfg.namespace(), "llm-api-key", env.apply(p.keyVar()))));
@@ -89,10 +101,11 @@ final class Kagent {
                 "-n", cfg.namespace(), "--reuse-values", "--set", "kagent.enabled=true",
                 "--set", "kagent.modelConfig.provider=" + p.kagentProvider(), "--wait", "--timeout", cfg.str("chart.timeout"));
         if (keyed) { up.add("--set"); up.add("kagent.modelConfig.apiKeySecret=" + secretName(cfg)); }
-        if (!model.isEmpty()) { up.add("--set"); up.add("kagent.modelConfig.model=" + model); }
+        HelmValues uv = new HelmValues();
+        if (!model.isEmpty()) uv.put("aiOps.model", "kagent.modelConfig.model", model);
         String base = p.endpointVar() != null && p.id().equals("openai") ? env.apply(p.endpointVar()) : null;
-        if (base != null && !base.isBlank()) { up.add("--set"); up.add("kagent.modelConfig.baseUrl=" + base); }
-        steps.add(new Step("the Taskora agent (kagent.enabled=true, other values kept)", up, null));
+        if (base != null && !base.isBlank()) uv.put(p.endpointVar(), "kagent.modelConfig.baseUrl", base);
+        steps.add(Step.helm("the Taskora agent (kagent.enabled=true, other values kept)", up, uv));
         return steps;
     }
 
@@ -108,7 +121,7 @@ final class Kagent {
     static void setup(Config cfg, List<Step> steps) {
         for (Step s : steps) {
             Console.heading(s.what());
-            Cmd.check(Cmd.change(Cmd.line(s.argv()).timeout(Duration.ofMinutes(15)).stdin(s.stdin(), null).lines(Console::detail)), s.what(),
+            Cmd.check(Cmd.change(Cmd.line(s.argv()).timeout(Duration.ofMinutes(15)).stdin(s.stdin(), s.shown()).lines(Console::detail)), s.what(),
                     s.argv().get(0).equals("helm") ? "see helm's message above; kagent-setup is safe to run again" : null);
         }
     }

@@ -1,24 +1,30 @@
 // ai-ops's kubectl-ai engine: runs kubectl-ai the way its users do, one request in --quiet mode,
 // fenced to this release. Exposes KubectlAi.run(cfg, request, yes, audit, notConfirmed, report) and, for tests and
-// --dry-run, the pieces it builds: argv(...), toolsYaml(...), prompt(...), parse(...).
+// --dry-run, the pieces it builds: argv(...), toolsYaml(...), prompt(...), kubeconfig(...), parse(...).
 //
-// What it hands kubectl-ai (facts from kubectl-ai v0.0.28's source, ../shared/AI-TOOLS.md):
-// - --kubeconfig: a minimal kubeconfig of the target context only (`kubectl config view --minify
-//   --flatten --context X`), mode 0600 in a private 0700 folder, removed when the run ends;
-//   kubectl-ai has no --context flag and runs kubectl with KUBECONFIG set to it.
-// - --custom-tools-config: this release's tools (helm status and history); kubectl-ai counts
-//   every custom tool as possibly writing, so each needs approval. (No smoke tool: it would have
-//   to find a script of this checkout, which a copied ai-ops has not; kubectl-ai reads the
-//   release's health with kubectl, and `smoke` is one command away for the user.)
-// - --extra-prompt-paths: namespace, release, label selectors, components, replica bounds and
-//   what must never be done; appended to kubectl-ai's prompt, which is a Go text/template (no
-//   double braces in it).
-// - --trace-path inside the private folder, and TMPDIR pointing there (env TMPDIR=...): its trace records
-//   the LLM requests with their Authorization header and its log goes to TMPDIR; both are removed.
-// - --skip-permissions only with --yes. Without it, a step that needs approval stops kubectl-ai
-//   (exit 1, "RunOnce mode cannot handle permission requests"): ai-ops shows those commands and
-//   how to approve them, and records the refusal in the audit log. With --yes the run and the
-//   commands kubectl-ai ran are recorded there.
+// What it hands kubectl-ai (facts from kubectl-ai v0.0.28's source; docs/AI-OPS.md, "The boundary"):
+// - --kubeconfig: the target context's cluster with a short-lived token (`kubectl create token`,
+//   10 minutes) of the release's ai-ops ServiceAccount (the chart's templates/ai-ops/rbac.yaml):
+//   it reads the release namespace's workloads, pods, logs, events and services and may scale
+//   and restart, nothing else: no Secrets, no other namespace. Never the user's credentials.
+//   Mode 0600 in a private 0700 folder, removed when the run ends (on Ctrl-C and TERM too);
+//   kubectl-ai has no --context flag and runs kubectl with KUBECONFIG set to it. KUBECONFIG is
+//   set to it in kubectl-ai's own environment too: its custom tools run with that environment.
+// - --custom-tools-config: the changes ai-ops offers (scale, restart), each command in its
+//   description (v0.0.28 drops command_desc) and built from quoted arguments; kubectl-ai counts
+//   every custom tool as possibly writing, so each needs approval.
+// - --extra-prompt-paths: namespace, release, label selectors, components, replica bounds, what
+//   must never be done, and the release's status and history (read by ai-ops with the user's
+//   credentials: the ServiceAccount cannot read Helm's records, which are Secrets); appended to
+//   kubectl-ai's prompt, which is a Go text/template (no double braces in it).
+// - --trace-path inside the private folder, and TMPDIR, HOME and XDG_CONFIG_HOME pointing there:
+//   its trace records the LLM requests with their Authorization header, its log goes to TMPDIR,
+//   and the user's kubectl-ai config.yaml (which could turn approval off) is not read.
+// - --skip-permissions=<true only with --yes>, always explicit, and `--` before the request.
+//   Without --yes a step that needs approval stops kubectl-ai (exit 1, "RunOnce mode cannot
+//   handle permission requests"): ai-ops shows those commands and how to approve them, and
+//   records the refusal in the audit log. With --yes a "started" line is audited first (no
+//   audit, no run), then the commands kubectl-ai ran.
 // The key stays in the environment kubectl-ai inherits: never in argv, a file, or the output.
 //DEPS org.yaml:snakeyaml:2.7
 
@@ -62,6 +68,14 @@ final class KubectlAi {
             "RunOnce mode cannot handle permission requests\\. The following commands require approval:\\s*\\n((?:\\* .*(?:\\n|$))+)");
     static final Pattern RUNNING = Pattern.compile("(?m)^\\s*Running: (.+)$");
 
+    /** A kube-context name (Config.CONTEXT_NAME): it goes into a kubeconfig and a prompt, never a shell fragment. */
+    static final Pattern CONTEXT_NAME = Pattern.compile(Config.CONTEXT_NAME);
+
+    /** The label of the chart's ai-ops ServiceAccount (templates/ai-ops/rbac.yaml). */
+    static final String IDENTITY_COMPONENT = "ai-ops";
+    /** How long the token handed to kubectl-ai lives (the API server's minimum). */
+    static final String TOKEN_DURATION = "10m";
+
     /** The files of one run, in a private folder removed afterwards. */
     record Files3(Path dir, Path kubeconfig, Path tools, Path prompt, Path trace) {}
 
@@ -70,16 +84,15 @@ final class KubectlAi {
 
     // ---------------------------------------------------------------- what it generates
     static long maxReplicas(Config cfg) {
-        long n = cfg.num("aiOps.maxReplicas");
-        return n > 0 ? n : 10;
+        return Changes.maxReplicas(cfg);
     }
 
     static String selector(Config cfg) {
         return "app.kubernetes.io/instance=" + cfg.release();
     }
 
-    /** The extra prompt: where the release is, what it is made of, and the bounds. Plain Markdown. */
-    static String prompt(Config cfg, String context) {
+    /** The extra prompt: where the release is, what it is made of, the bounds, and its Helm facts. Plain Markdown. */
+    static String prompt(Config cfg, String context, String facts) {
         String ns = cfg.namespace(), rel = cfg.release();
         StringBuilder sb = new StringBuilder();
         sb.append("\n## The Taskora release you operate (from ai-ops)\n\n");
@@ -99,39 +112,58 @@ final class KubectlAi {
                 .append("; refuse any other number and say why.\n");
         sb.append("- Never delete a namespace, a PersistentVolumeClaim, a Secret, the Helm release or any data; never print a Secret's values.\n");
         sb.append("- Prefer read-only commands (get, describe, logs, events, top). Every command that changes something needs the user's approval.\n");
-        sb.append("- For the release itself use the tools taskora_release_status and taskora_release_history. Pass each the exact command its description gives.\n");
+        sb.append("- To scale or restart, use the tools taskora_scale and taskora_restart, with the exact command their descriptions give.\n");
+        sb.append("- You cannot roll back or read Helm's records; for a rollback tell the user to run: ai-ops rollback REVISION\n");
         sb.append("- Answer in a few lines: what you found, the cause, and the fix.\n");
+        if (facts != null && !facts.isBlank())
+            sb.append("\nThe release as Helm sees it now (read by ai-ops just before this request):\n\n```\n")
+                    .append(facts.strip().replace("{{", "{ {").replace("}}", "} }")).append("\n```\n");
         return sb.toString();
     }
 
-    /** kubectl-ai's custom tools for this release: a YAML list of {name, description, command, command_desc, is_interactive}. */
-    static String toolsYaml(Config cfg, String context) {
-        String ns = cfg.namespace(), rel = cfg.release();
+    /** The release's Helm status and last revisions, read with the user's credentials (the ServiceAccount cannot read them). */
+    static String facts(Config cfg) {
+        StringBuilder sb = new StringBuilder();
+        Cmd.Result st = Cmd.query(cfg.helm("status", cfg.release(), "-n", cfg.namespace()));
+        if (st.ok()) sb.append("$ helm status ").append(cfg.release()).append('\n').append(st.out().strip()
+                .lines().takeWhile(l -> !l.startsWith("NOTES:")).collect(java.util.stream.Collectors.joining("\n"))).append("\n\n");
+        Cmd.Result hist = Cmd.query(cfg.helm("history", cfg.release(), "-n", cfg.namespace(), "--max", "10"));
+        if (hist.ok()) sb.append("$ helm history ").append(cfg.release()).append('\n').append(hist.out().strip()).append('\n');
+        return sb.toString();
+    }
+
+    /** kubectl-ai's custom tools for this release: the changes ai-ops offers, a YAML list of {name, description, command}. */
+    static String toolsYaml(Config cfg) {
+        String ns = cfg.namespace();
+        String comp = selector(cfg) + ",app.kubernetes.io/component=";
         List<Map<String, Object>> tools = new ArrayList<>();
-        tools.add(tool("taskora_release_status", "Shows the Helm release " + rel + " in namespace " + ns
-                + ": its revision, status (deployed, failed, pending-upgrade, ...) and notes.",
-                Cmd.show(cfg.helm("status", rel, "-n", ns))));
-        tools.add(tool("taskora_release_history", "Lists the revisions of the Helm release " + rel + " in namespace " + ns
-                + " with their status and description (what a rollback could return to).",
-                Cmd.show(cfg.helm("history", rel, "-n", ns)) + " --max 10"));
+        tools.add(tool("taskora_scale", "Scales one Deployment of the Taskora release " + cfg.release() + " (frontend, backend or mcp-server)"
+                + " to N replicas, N from 0 to " + maxReplicas(cfg) + ". Replace COMPONENT and N.",
+                List.of("kubectl", "scale", "deployment", "-n", ns, "-l", comp + "COMPONENT", "--replicas=N")));
+        tools.add(tool("taskora_restart", "Restarts the pods of one Deployment of the Taskora release " + cfg.release()
+                + " (frontend, backend or mcp-server), one at a time. Replace COMPONENT.",
+                List.of("kubectl", "rollout", "restart", "deployment", "-n", ns, "-l", comp + "COMPONENT")));
         DumperOptions o = new DumperOptions();
         o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         o.setWidth(100_000);
         o.setSplitLines(false);
-        return "# kubectl-ai custom tools for the Taskora release " + rel + " (generated by ai-ops for one run)\n"
+        return "# kubectl-ai custom tools for the Taskora release " + cfg.release() + " (generated by ai-ops for one run)\n"
                 + new Yaml(o).dump(tools);
     }
 
     /**
      * One custom tool. kubectl-ai v0.0.28 reads this file with sigs.k8s.io/yaml, which matches JSON
      * field names: `command_desc` and `is_interactive` (yaml tags only) are silently dropped, so the
-     * exact command goes into the description, the one text the model is shown.
+     * exact command goes into the description, the one text the model is shown. Its `command` is
+     * the part before the first placeholder: kubectl-ai puts it in front of a model's command that
+     * lacks it, and runs the result with bash.
      */
-    private static Map<String, Object> tool(String name, String description, String command) {
+    private static Map<String, Object> tool(String name, String description, List<String> argv) {
+        String command = Cmd.show(argv);
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("name", name);
         t.put("description", description + " Run exactly this command, nothing added: " + command);
-        t.put("command", command);
+        t.put("command", Cmd.show(argv.subList(0, argv.indexOf("-n"))));
         return t;
     }
 
@@ -192,42 +224,117 @@ final class KubectlAi {
     }
 
     // ---------------------------------------------------------------- the run
-    /** The context kubectl-ai works on: the configured one, or kubectl's current context. */
+    /** The context kubectl-ai works on: the configured one, or kubectl's current context; a plain context name. */
     static String context(Config cfg) {
-        if (!cfg.kubeContext().isEmpty()) return cfg.kubeContext();
-        Cmd.Result r = Cmd.query("kubectl", "config", "current-context");
-        if (!r.ok() || r.out().isBlank())
-            throw new Failure(Exit.USAGE, "no kube-context: kubectl has no current context", "pass --context NAME");
-        return r.out().strip();
+        String c = cfg.kubeContext();
+        if (c.isEmpty()) {
+            Cmd.Result r = Cmd.query("kubectl", "config", "current-context");
+            if (!r.ok() || r.out().isBlank())
+                throw new Failure(Exit.USAGE, "no kube-context: kubectl has no current context", "pass --context NAME");
+            c = r.out().strip();
+        }
+        if (!CONTEXT_NAME.matcher(c).matches())
+            throw new Failure(Exit.USAGE, "kube-context " + Cmd.quote(c) + " is not a plain context name (letters, digits and @ : . _ / + = -)",
+                    "rename it: kubectl config rename-context " + Cmd.quote(c) + " NEW-NAME");
+        return c;
+    }
+
+    /**
+     * A kubeconfig for kubectl-ai: the context's cluster (server, CA) from the user's kubeconfig,
+     * and as its only user the ServiceAccount's token. Nothing of the user's credentials.
+     */
+    @SuppressWarnings("unchecked")
+    static String kubeconfig(String minified, String context, String namespace, String token) {
+        Map<String, Object> user = new Yaml().load(minified);
+        List<Map<String, Object>> clusters = (List<Map<String, Object>>) user.get("clusters");
+        if (clusters == null || clusters.size() != 1)
+            throw new Failure(Exit.COMMAND_FAILED, "kubectl config view --minify gave " + (clusters == null ? 0 : clusters.size())
+                    + " clusters for context " + context, "check it: kubectl config view --minify --context " + Cmd.quote(context));
+        Map<String, Object> cluster = clusters.get(0);
+        Map<String, Object> kc = new LinkedHashMap<>();
+        kc.put("apiVersion", "v1");
+        kc.put("kind", "Config");
+        kc.put("clusters", List.of(cluster));
+        Map<String, Object> ctx = new LinkedHashMap<>();
+        ctx.put("cluster", cluster.get("name"));
+        ctx.put("namespace", namespace);
+        ctx.put("user", "taskora-ai-ops");
+        Map<String, Object> named = new LinkedHashMap<>();
+        named.put("context", ctx);
+        named.put("name", context);
+        kc.put("contexts", List.of(named));
+        Map<String, Object> u = new LinkedHashMap<>();
+        u.put("name", "taskora-ai-ops");
+        u.put("user", Map.of("token", token));
+        kc.put("users", List.of(u));
+        kc.put("current-context", context);
+        DumperOptions o = new DumperOptions();
+        o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        return new Yaml(o).dump(kc);
+    }
+
+    /** The release's ai-ops ServiceAccount (found by its labels) and a short-lived token of it, asked for with the user's credentials. */
+    static String token(Config cfg) {
+        Cmd.Result sa = Cmd.query(cfg.kubectl("get", "serviceaccounts", "-n", cfg.namespace(), "-l",
+                selector(cfg) + ",app.kubernetes.io/component=" + IDENTITY_COMPONENT, "-o", "name"));
+        List<String> names = sa.ok() ? sa.out().lines().map(String::strip).filter(l -> !l.isEmpty()).toList() : List.of();
+        if (names.size() != 1)
+            throw new Failure(Exit.CHECK_FAILED, "release " + cfg.release() + " in namespace " + cfg.namespace() + " has "
+                    + (sa.ok() ? names.size() : "no readable") + " ai-ops ServiceAccount" + (sa.ok() ? "s" : " (" + sa.tail() + ")")
+                    + ": kubectl-ai only acts with that account's rights, never with yours",
+                    "deploy the release with the current chart (chart value aiOps.serviceAccount.create: true), or use --engine builtin");
+        String name = names.get(0).substring(names.get(0).indexOf('/') + 1);
+        Cmd.Result t = Cmd.query(cfg.kubectl("create", "token", name, "-n", cfg.namespace(), "--duration", TOKEN_DURATION));
+        if (!t.ok() || t.out().isBlank())
+            throw new Failure(Exit.COMMAND_FAILED, "cannot get a token of ServiceAccount " + cfg.namespace() + "/" + name + ": " + t.tail(),
+                    "you need create on serviceaccounts/token in namespace " + cfg.namespace());
+        return t.out().strip();
     }
 
     static Files3 prepare(Config cfg, String context) {
+        String token = token(cfg);
+        String facts = facts(cfg);
+        Cmd.Result kc = Cmd.query(List.of("kubectl", "config", "view", "--minify", "--flatten", "--context", context));
+        if (!kc.ok())
+            throw new Failure(Exit.COMMAND_FAILED, "cannot read the cluster of context " + context + ": " + kc.tail(),
+                    "check the context: kubectl config get-contexts");
         try {
             String tmp = System.getenv("TMPDIR"); // the shell's convention, as kubectl-ai's own Go os.TempDir() follows it
             Path parent = tmp != null && !tmp.isBlank() ? Path.of(tmp) : Path.of(System.getProperty("java.io.tmpdir"));
             Path dir = Files.createTempDirectory(parent, "ai-ops-kubectl-ai-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files3 f = new Files3(dir, dir.resolve("kubeconfig"), dir.resolve("tools.yaml"), dir.resolve("prompt.md"), dir.resolve("trace.txt"));
-            Cmd.Result kc = Cmd.query(List.of("kubectl", "config", "view", "--minify", "--flatten", "--context", context));
-            if (!kc.ok()) {
-                remove(f);
-                throw new Failure(Exit.COMMAND_FAILED, "cannot write a kubeconfig for context " + context + ": " + kc.tail(),
-                        "check the context: kubectl config get-contexts");
-            }
+            CLEANUP.put(dir, f);
             Files.createFile(f.kubeconfig(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(f.kubeconfig(), kc.out());
-            Files.writeString(f.tools(), toolsYaml(cfg, context));
-            Files.writeString(f.prompt(), prompt(cfg, context));
+            Files.writeString(f.kubeconfig(), kubeconfig(kc.out(), context, cfg.namespace(), token));
+            Files.writeString(f.tools(), toolsYaml(cfg));
+            Files.writeString(f.prompt(), prompt(cfg, context, facts));
             return f;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** Private folders not yet removed: Ctrl-C and TERM remove them too (a shutdown hook). */
+    private static final Map<Path, Files3> CLEANUP = new java.util.concurrent.ConcurrentHashMap<>();
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> CLEANUP.values().forEach(KubectlAi::remove), "ai-ops-cleanup"));
+    }
+
+    private static String text(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static void remove(Files3 f) {
+        CLEANUP.remove(f.dir());
+        if (!Files.exists(f.dir())) return;
         try (Stream<Path> s = Files.walk(f.dir())) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException e) {
-            Console.warn("could not remove " + f.dir() + ": " + e.getMessage() + " (remove it by hand: it holds a kubeconfig)");
+            Console.warn("could not remove " + f.dir() + ": " + e.getMessage() + " (remove it by hand: it holds a token)");
         }
     }
 
@@ -249,13 +356,16 @@ final class KubectlAi {
             // (os.TempDir()/kubectl-ai.log) and any default file of it go there and are removed with it.
             // XDG_CONFIG_HOME too: the user's kubectl-ai config.yaml and tools.yaml are not read (they
             // could add tools, or turn approval off), only what ai-ops hands it.
-            List<String> argv = new ArrayList<>(List.of("env", "TMPDIR=" + f.dir(), "XDG_CONFIG_HOME=" + f.dir().resolve("config"), "HOME=" + f.dir()));
+            // KUBECONFIG too: kubectl-ai's custom tools run with its own environment, not its --kubeconfig.
+            List<String> argv = new ArrayList<>(List.of("env", "TMPDIR=" + f.dir(), "XDG_CONFIG_HOME=" + f.dir().resolve("config"),
+                    "HOME=" + f.dir(), "KUBECONFIG=" + f.kubeconfig()));
             argv.addAll(argv(p, AiTools.model(cfg), f, yes, request));
             Console.info(Console.dim("kubectl-ai works on context " + context + ", namespace " + cfg.namespace()
-                    + ", release " + cfg.release() + (yes ? "; --yes: its changes run without asking" : "; changes need approval")));
+                    + ", release " + cfg.release() + ", as ServiceAccount ai-ops (token for " + TOKEN_DURATION + ")"
+                    + (yes ? "; --yes: its changes run without asking" : "; changes need approval")));
             if (Console.verbose) {
-                Console.detail("generated tools file " + f.tools() + ":\n" + toolsYaml(cfg, context));
-                Console.detail("generated prompt " + f.prompt() + ":\n" + prompt(cfg, context));
+                Console.detail("generated tools file " + f.tools() + ":\n" + text(f.tools()));
+                Console.detail("generated prompt " + f.prompt() + ":\n" + text(f.prompt()));
             }
             if (yes && audit != null) audit.record(List.of(Cmd.show(argv)), Changes.Audited.of(Changes.Outcome.STARTED_UNATTENDED));
             Cmd.Result r = Cmd.change(argv, Duration.ofSeconds(timeout(cfg)));

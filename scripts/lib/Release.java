@@ -53,8 +53,10 @@ final class Release {
         if (r.exit() == Cmd.NOT_FOUND) return images.size() + " image(s) planned; chart not rendered (helm not found, see preflight)";
         if (!r.ok()) {
             String why = r.tail().lines().filter(l -> l.startsWith("Error")).findFirst().orElse(r.tail().lines().reduce((a, b) -> b).orElse(""));
-            throw new Failure(Exit.USAGE, "the chart does not render with these values: " + why,
-                    "check chart.values / --set and the values file against " + chart.resolve("values.schema.json") + "; try: " + Cmd.show(template));
+            String where = r.tail().lines().map(String::strip).filter(l -> l.startsWith("- at ")).findFirst().orElse(""); // the schema's first complaint
+            throw new Failure(Exit.USAGE, "the chart does not render with these values: " + why + (where.isEmpty() ? "" : " " + where),
+                    "check chart.values / --set and the values file against " + chart.resolve("values.schema.json") + "; try: " + Cmd.show(template)
+                            + (rel.stdinShown() != null ? " <<'EOF' " + rel.stdinShown() + " EOF" : ""));
         }
         String unchanged = ImmutableFields.check(cfg, r.out()).note(); // throws when a field that cannot change in place would
         return images.size() + " image(s) planned; paths exist; chart renders with the final values" + unchanged;
@@ -137,6 +139,11 @@ final class Release {
     }
 
     static Command command(Config cfg, List<Images.Image> images, String existingSecret, int helmMajor) {
+        return command(cfg, images, existingSecret, helmMajor, System::getenv);
+    }
+
+    /** The same, reading TASKORA_LLM_API_KEY and ${env:NAME} values through `env`. */
+    static Command command(Config cfg, List<Images.Image> images, String existingSecret, int helmMajor, java.util.function.Function<String, String> env) {
         List<String> a = cfg.helm("upgrade", "--install", cfg.release(), cfg.path("chart.path").toString(), "--namespace", cfg.namespace());
         a.add("-f");
         a.add(cfg.valuesFile().toString());
@@ -152,14 +159,18 @@ final class Release {
             if (pg.containsKey(k) && !cfg.strMap("chart.values").containsKey("postgresql.image." + k)) {
                 a.add("--set"); a.add("postgresql.image." + k + "=" + pg.get(k));
             }
-        for (Map.Entry<String, String> e : cfg.strMap("chart.values").entrySet()) { a.add("--set"); a.add(e.getKey() + "=" + e.getValue()); }
-        // An LLM key for the chart's generated Secret goes on stdin, never on the command line.
-        String key = System.getenv("TASKORA_LLM_API_KEY");
+        // The user's values (chart.values) and the LLM key for the chart's generated Secret go on
+        // stdin as one values document: no value is split at a comma into another key, and no
+        // secret is on a command line; what is shown has every secret-like value masked.
+        HelmValues v = new HelmValues(env);
+        for (Map.Entry<String, String> e : cfg.strMap("chart.values").entrySet()) v.put("chart.values." + e.getKey(), e.getKey(), e.getValue());
+        String key = env.apply("TASKORA_LLM_API_KEY");
+        if (existingSecret == null && key != null && !key.isBlank()) v.secret("llm.apiKey", key, "$TASKORA_LLM_API_KEY");
         String stdin = null, shown = null;
-        if (existingSecret == null && key != null && !key.isBlank()) {
+        if (!v.isEmpty()) {
             a.add("-f"); a.add("-");
-            stdin = Json.write(Map.of("llm", Map.of("apiKey", key)));
-            shown = Json.write(Map.of("llm", Map.of("apiKey", "<masked: $TASKORA_LLM_API_KEY>")));
+            stdin = v.json();
+            shown = v.shown();
         }
         a.add("--wait");
         a.add("--timeout"); a.add(cfg.str("chart.timeout"));

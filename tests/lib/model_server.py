@@ -13,7 +13,8 @@ The script is a JSON list of steps, used in order, one per request:
 
     [{"expect": ["text the request must contain", ...],          optional
       "reply": {"content": "an answer",                          optional
-                "tool_calls": [{"name": "kubectl", "arguments": {"command": "kubectl get pods"}}]}}]
+                "tool_calls": [{"name": "kubectl", "arguments": {"command": "kubectl get pods"}}],
+                "delay": 5}}]                                            optional, seconds (at most 60)
 
 A request that does not contain what its step expects, or one past the end of the script, gets
 HTTP 500 and is recorded with "unexpected": the test fails on it (check_record below, or by
@@ -85,6 +86,7 @@ class Handler(BaseHTTPRequestHandler):
         reply, problem = self.script.take(body)
         if problem:
             return self.send_json(500, {"error": {"message": "scripted model server: " + problem, "type": "server_error"}})
+        time.sleep(min(float(reply.get("delay", 0)), 60))  # a slow model, for a test that interrupts its client (bounded)
         n = self.script.next
         calls = tool_calls(reply, n)
         content = reply.get("content")

@@ -164,6 +164,12 @@ class AiToolsTest {
     }
 
     // ---------------------------------------------------------------- kubectl-ai
+    /**
+     * The fake kubectl-ai here (tests/fakes/kubectl-ai): it records what it was handed while it
+     * runs (its argv, the kubeconfig's mode, contexts and token, the tools file, the prompt),
+     * which the real binary does not reveal and ai-ops removes once the run ends. What the real
+     * one does with them is KubectlAiRealTest's and AdversarialTest's.
+     */
     @Test
     void withKubectlAiAndAKeyTheRequestGoesToKubectlAiAsItsUsersRunIt() throws IOException {
         Toolkit.World w = world();
@@ -190,20 +196,26 @@ class AiToolsTest {
         assertEquals(List.of("tiny"), Json.items(s, "kubeconfig_contexts"));
         assertFalse(Files.exists(Path.of(Json.text(s, "kubeconfig"))), "the kubeconfig is removed after the run");
         assertTrue(w.calls("kubectl").contains("kubectl config view --minify --flatten --context tiny"), w.calls("kubectl").toString());
-        // The tools file: release-specific helm status and history (no script of this checkout found by path).
-        assertEquals(List.of("taskora_release_history", "taskora_release_status"), Json.items(s, "custom_tools"));
+        // ... with the release's ai-ops ServiceAccount's token as its only user, never the user's credentials.
+        assertTrue(w.calls("kubectl").contains("kubectl --context tiny create token tiny-taskora-ai-ops -n tiny-ns --duration 10m"), w.calls("kubectl").toString());
+        assertEquals("fake-sa-token-tiny-taskora-ai-ops", Json.text(s, "kubeconfig_token"));
+        // The tools file: the changes ai-ops offers, each command in its description (v0.0.28 drops command_desc:
+        // its YAML is read by JSON field names), no context or kubeconfig in them (KUBECONFIG is the private one).
+        assertEquals(List.of("taskora_restart", "taskora_scale"), Json.items(s, "custom_tools"));
         String tools = String.join("", ((Map<?, ?>) Json.at(s, "tools_files")).values().stream().map(String::valueOf).toList());
-        assertTrue(tools.contains("command: helm status tiny -n tiny-ns --kube-context tiny"), tools);
-        assertTrue(tools.contains("command: helm history tiny -n tiny-ns --kube-context tiny --max 10"), tools);
-        // kubectl-ai v0.0.28 drops command_desc (its YAML is read by JSON field names): the command is in the description
-        assertTrue(tools.contains("Run exactly this command, nothing added: helm status tiny -n tiny-ns --kube-context tiny"), tools);
-        assertFalse(tools.contains("command_desc") || tools.contains("is_interactive"), tools);
+        assertTrue(tools.contains("command: kubectl scale deployment\n"), tools);
+        assertTrue(tools.contains("Run exactly this command, nothing added: kubectl scale deployment -n tiny-ns"
+                + " -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=COMPONENT --replicas=N"), tools);
+        assertTrue(tools.contains("Run exactly this command, nothing added: kubectl rollout restart deployment -n tiny-ns"
+                + " -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=COMPONENT"), tools);
+        assertFalse(tools.contains("command_desc") || tools.contains("is_interactive") || tools.contains("--context"), tools);
         assertFalse(tools.contains("Smoke.java") || tools.contains("jbang"), tools);
         // The prompt: namespace, release, selectors, components, replica bounds, and no template braces.
         String prompt = Json.text(s, "prompt");
         for (String want : List.of("- namespace: tiny-ns", "- release: tiny", "- selector: app.kubernetes.io/instance=tiny",
                 "- backend: a Deployment, selector app.kubernetes.io/instance=tiny,app.kubernetes.io/component=backend",
-                "- postgresql: a StatefulSet", "- replicas: from 0 to 10 per component", "never print a Secret's values"))
+                "- postgresql: a StatefulSet", "- replicas: from 0 to 10 per component", "never print a Secret's values",
+                "$ helm status tiny\n", "$ helm history tiny\n"))
             assertTrue(prompt.contains(want), want + " in the prompt:\n" + prompt);
         assertFalse(prompt.contains("{{"), "kubectl-ai parses the prompt as a Go template");
         // kubectl-ai's read-only step ran against the release, with the minimal kubeconfig.
@@ -217,47 +229,6 @@ class AiToolsTest {
     }
 
     @Test
-    void jsonCarriesTheEngineAndKubectlAisAnswer() {
-        Toolkit.World w = world();
-        Toolkit.Run r = aiops(w, key(), "--json", "--engine", "kubectl-ai", "show me all pods that are not running").expect(0);
-        Object doc = Toolkit.json(r.out());
-        assertEquals("kubectl-ai", Json.text(doc, "engine"));
-        assertEquals("--engine kubectl-ai, provider openai", Json.text(doc, "engineReason"), r.out());
-        assertTrue(Json.text(doc, "answer").contains("kubectl get pods -n tiny-ns"), r.out());
-        assertEquals(1, Json.items(doc, "ran").size(), r.out());
-    }
-
-    @Test
-    void withoutYesKubectlAiStopsAtTheChangeAndAiOpsShowsHowToApprove() throws IOException {
-        Toolkit.World w = world();
-        Toolkit.Run r = aiops(w, key(), "--engine", "kubectl-ai", "scale the backend to 3");
-        r.expect(AiOps.NOT_CONFIRMED);
-        String want = "kubectl scale deployments -n tiny-ns -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=backend --replicas=3";
-        assertTrue(r.out().contains("needs approval; nothing of it ran:\n    " + want), r.out());
-        assertTrue(r.out().contains("ai-ops --engine kubectl-ai --yes 'scale the backend to 3'"), r.out());
-        assertFalse(w.calls("kubectl").stream().anyMatch(c -> c.contains(" scale ")), "nothing scaled: " + w.calls("kubectl"));
-        assertTrue(w.calls("kubectl-ai").get(0).contains(" --skip-permissions=false "), w.calls("kubectl-ai").toString());
-        String log = auditLog();
-        assertTrue(log.contains("\"engine\":\"kubectl-ai\"") && log.contains(want) && log.contains("needs approval: not run (no --yes)"), log);
-        assertKeyNowhere(w, r);
-    }
-
-    @Test
-    void withYesKubectlAiSkipsPermissionsAndTheRunIsAudited() throws IOException {
-        Toolkit.World w = world();
-        Toolkit.Run r = aiops(w, key(), "--engine", "kubectl-ai", "--yes", "scale the backend to 3");
-        r.expect(0);
-        assertTrue(w.calls("kubectl-ai").get(0).contains(" --skip-permissions=true "), w.calls("kubectl-ai").toString());
-        String want = "kubectl scale deployments -n tiny-ns -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=backend --replicas=3";
-        assertTrue(w.calls("kubectl").contains(want), "kubectl-ai ran it: " + w.calls("kubectl"));
-        List<String> lines = auditLog().lines().toList();
-        assertEquals(2, lines.size(), auditLog());
-        assertTrue(lines.get(0).contains("--skip-permissions") && lines.get(0).contains("started with --yes"), lines.get(0));
-        assertTrue(lines.get(1).contains(want) && lines.get(1).contains("\"outcome\":\"ran with --yes\""), lines.get(1));
-        assertKeyNowhere(w, r);
-    }
-
-    @Test
     void aNamedKubectlAiWithoutItsKeyIsOneLineAndRunsNothing() {
         Toolkit.World w = world();
         Toolkit.Run r = aiops(w, Map.of(), "--engine", "kubectl-ai", "show me all pods").expect(Exit.USAGE);
@@ -266,19 +237,6 @@ class AiToolsTest {
         Toolkit.World w2 = new Toolkit.World(tmp.resolve("w2"), "kubectl", "helm");
         Toolkit.Run r2 = w2.script("AiOps", key(), "--config", CFG.toString(), "--engine", "kubectl-ai", "show me all pods").expect(Exit.USAGE);
         assertTrue(r2.err().contains("kubectl-ai was not found on PATH"), r2.err());
-    }
-
-    @Test
-    void anUnreachableEndpointIsOneLineAndNonZero() throws IOException {
-        Toolkit.World w = world();
-        Map<String, String> env = new HashMap<>(key());
-        env.put("OPENAI_ENDPOINT", "http://127.0.0.1:9/v1"); // discard port: nothing listens
-        Toolkit.Run r = aiops(w, env, "--engine", "kubectl-ai", "show me all pods").expect(Exit.COMMAND_FAILED);
-        assertTrue(r.err().startsWith("ai-ops: error: kubectl-ai could not reach the LLM endpoint: "), r.err());
-        assertTrue(r.err().contains("hint: check OPENAI_ENDPOINT (now http://127.0.0.1:9/v1)"), r.err());
-        assertEquals(2, r.err().strip().lines().count(), "one line and a hint: " + r.err());
-        assertFalse(r.out().contains("streaming error"), "said once, on stderr: " + r.out());
-        assertKeyNowhere(w, r);
     }
 
     @Test

@@ -100,10 +100,12 @@ class CaughtBeforeChangeTest {
         List<String> bad = new ArrayList<>(List.of(realChart));
         bad.addAll(List.of("--set", "chart.values.frontend.replicaCount=abc"));
         Toolkit.Run r = run(w, "Deploy", app, Map.of(), bad.toArray(String[]::new)).expect(Exit.USAGE);
-        assertTrue(r.err().contains("the chart does not render with these values: ") && r.err().contains("replicaCount"), r.err());
+        assertTrue(r.err().contains("the chart does not render with these values: ")
+                && r.err().contains("- at '/frontend/replicaCount': got string, want integer"), r.err());
+        assertTrue(r.err().contains("<<'EOF' {\"frontend\":{\"replicaCount\":\"abc\"}} EOF"), "the hint shows the values helm read on stdin: " + r.err());
         nothingChanged(w, r);
         assertTrue(w.calls("helm").stream().anyMatch(c -> c.startsWith("helm template tiny " + Toolkit.REPO.resolve("charts/taskora"))
-                && c.contains("--set frontend.replicaCount=abc")), "rendered with the exact --set: " + w.calls("helm"));
+                && c.contains(" -f - ")), "rendered with the exact values (on stdin): " + w.calls("helm"));
         Toolkit.Run dry = run(w, "Deploy", app, Map.of(), addDryRun(bad)).expect(Exit.USAGE);
         assertTrue(dry.err().contains("the real run would stop at checks"), dry.err());
         run(w, "Deploy", app, Map.of(), addDryRun(List.of(realChart))).expect(0);

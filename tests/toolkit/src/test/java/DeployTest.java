@@ -57,7 +57,10 @@ class DeployTest {
                 + Toolkit.REPO.resolve("charts/taskora/values-dev.yaml")), line);
         assertTrue(line.contains("--set mcpServer.image.repository=taskora/mcp-server --set mcpServer.image.tag=sha-bbb --set mcpServer.image.pullPolicy=IfNotPresent"), line);
         assertTrue(line.contains("--set existingSecret=taskora-secrets"), line);
-        assertTrue(line.contains("--set postgresql.persistence.size=2Gi"), line);
+        // the user's chart.values go on stdin as one values document (a comma in a value splits no --set), typed as YAML types them
+        assertTrue(line.contains(" -f - ") && !line.contains("persistence.size"), line);
+        Release.Command cmd = Release.command(cfg, builtImages(), "taskora-secrets", 3);
+        assertEquals("{\"postgresql\":{\"persistence\":{\"size\":\"2Gi\"}}}", cmd.stdin());
         assertTrue(line.endsWith("--wait --timeout 10m --atomic"), line);
         assertTrue(String.join(" ", helmArgs(cfg, builtImages(), 4)).endsWith("--rollback-on-failure"), "Helm 4 renamed --atomic");
         Config standIns = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of("build.buildArgsFile=dockerfiles/stand-in/build-args.yaml"));

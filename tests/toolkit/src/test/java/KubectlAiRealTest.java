@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,26 +27,12 @@ class KubectlAiRealTest {
 
     @TempDir Path tmp;
     Toolkit.World w;
-    Process server;
-    Path record;
-    int port;
-
-    /** The binary tests/toolkit/run built (or is building): its path, once the build has written it. */
-    static Path kubectlAi() throws Exception {
-        String ready = System.getenv("KUBECTL_AI_READY");
-        assertTrue(ready != null && !ready.isBlank(), "KUBECTL_AI_READY is not set: run the suite with tests/toolkit/run (it builds kubectl-ai)");
-        Path f = Path.of(ready);
-        long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(20); // a cold build: about 4 minutes, longer on a busy machine
-        while (!Files.isRegularFile(f) && System.currentTimeMillis() < deadline) Thread.sleep(2000);
-        String answer = Files.isRegularFile(f) ? Files.readString(f).strip() : "";
-        assertTrue(answer.startsWith("/") && Files.isExecutable(Path.of(answer)), "kubectl-ai was not built: " + answer);
-        return Path.of(answer);
-    }
+    ModelServer server;
 
     @BeforeEach
     void world() throws Exception {
         w = new Toolkit.World(tmp.resolve("w"), "kubectl", "helm");
-        Files.createSymbolicLink(w.bin.resolve("kubectl-ai"), kubectlAi());
+        Files.createSymbolicLink(w.bin.resolve("kubectl-ai"), ModelServer.kubectlAi());
         w.env.put("XDG_STATE_HOME", tmp.resolve("state").toString());
         w.env.put("TMPDIR", Files.createDirectories(tmp.resolve("tmp")).toString());
         w.env.put("HOME", Files.createDirectories(tmp.resolve("home")).toString());
@@ -58,40 +43,27 @@ class KubectlAiRealTest {
 
     @AfterEach
     void stop() {
-        if (server != null) server.destroy();
+        if (server != null) server.close();
     }
 
-    /** Starts the scripted model server with these steps (JSON), on a free port of 127.0.0.1. */
+    /** Starts the scripted model server with these steps (JSON). */
     void model(String script) throws Exception {
-        Path s = tmp.resolve("script.json"), portFile = tmp.resolve("port");
-        record = tmp.resolve("model-requests.jsonl");
-        Files.writeString(s, script);
-        server = new ProcessBuilder("python3", Toolkit.REPO.resolve("tests/lib/model_server.py").toString(), "--script", s.toString(),
-                "--record", record.toString(), "--port-file", portFile.toString(), "--lifetime", "300")
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("model-server.log").toFile()).start();
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!Files.isRegularFile(portFile) && System.currentTimeMillis() < deadline) Thread.sleep(100);
-        assertTrue(Files.isRegularFile(portFile), "the model server did not start: " + Toolkit.read(tmp.resolve("model-server.log")));
-        port = Integer.parseInt(Files.readString(portFile).strip());
+        server = new ModelServer(tmp.resolve("model"), script);
     }
 
     Toolkit.Run aiops(String... args) {
         List<String> a = new ArrayList<>(List.of("--config", CFG.toString(), "--engine", "kubectl-ai", "--set", "aiOps.model=scripted"));
         a.addAll(List.of(args));
-        return w.script("AiOps", Map.of("OPENAI_API_KEY", KEY, "OPENAI_ENDPOINT", "http://127.0.0.1:" + port + "/v1"), a.toArray(String[]::new));
+        return w.script("AiOps", server.env(KEY), a.toArray(String[]::new));
     }
 
-    /** The requests the model server got; none it did not expect. */
     List<Object> requests() {
-        List<Object> out = new ArrayList<>();
-        for (String l : Toolkit.read(record).split("\n")) if (!l.isBlank()) out.add(Toolkit.json(l));
-        for (Object r : out) assertEquals("", Json.text(r, "unexpected"), "the model server got a request its script did not expect");
-        return out;
+        return server.requests();
     }
 
     @Test
     void theRealKubectlAiIsV0028() throws Exception {
-        Toolkit.Run v = Toolkit.exec(List.of(kubectlAi().toString(), "version"), Map.of(), tmp, null, 60).expect(0);
+        Toolkit.Run v = Toolkit.exec(List.of(ModelServer.kubectlAi().toString(), "version"), Map.of(), tmp, null, 60).expect(0);
         System.out.println("kubectl-ai " + v.out().lines().findFirst().orElse(""));
         assertTrue(v.out().startsWith("version: v0.0.28\n"), v.out());
     }
@@ -100,8 +72,8 @@ class KubectlAiRealTest {
     @Test
     void aReadOnlyQuestionIsAnsweredFromWhatKubectlPrinted() throws Exception {
         model("""
-                [{"expect": ["which pods of the backend are running", "taskora_release_status",
-                             "Run exactly this command, nothing added: helm status tiny -n tiny-ns --kube-context tiny"],
+                [{"expect": ["which pods of the backend are running", "taskora_scale", "$ helm history tiny",
+                             "Run exactly this command, nothing added: kubectl scale deployment -n tiny-ns -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=COMPONENT --replicas=N"],
                   "reply": {"tool_calls": [{"name": "kubectl", "arguments": {"command": "kubectl get pods -n tiny-ns -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=backend -o json", "modifies_resource": "no"}}]}},
                  {"expect": ["tiny-backend-0"], "reply": {"content": "One backend pod: tiny-backend-0, Running."}}]
                 """);
@@ -127,5 +99,81 @@ class KubectlAiRealTest {
                 r.out());
         assertTrue(w.calls("kubectl").stream().noneMatch(c -> c.contains(" scale ")), "nothing was scaled: " + w.calls("kubectl"));
         assertEquals(1, requests().size());
+    }
+
+    static final String SCALE = "kubectl scale deployment -n tiny-ns -l app.kubernetes.io/instance=tiny,app.kubernetes.io/component=backend --replicas=3";
+
+    /** With --yes: kubectl-ai runs the change (--skip-permissions=true), audited with a started line first, then what ran. */
+    @Test
+    void withYesTheChangeRunsAndIsAuditedStartedLineFirst() throws Exception {
+        model("""
+                [{"expect": ["scale the backend to 3"],
+                  "reply": {"tool_calls": [{"name": "kubectl", "arguments": {"command": "%s", "modifies_resource": "yes"}}]}},
+                 {"expect": ["scaled"], "reply": {"content": "Scaled the backend to 3."}}]
+                """.formatted(SCALE));
+        Toolkit.Run r = aiops("--yes", "scale the backend to 3").expect(0);
+        assertTrue(r.out().contains("Scaled the backend to 3."), r.out());
+        assertTrue(w.calls("kubectl").contains(SCALE), "kubectl-ai ran it: " + w.calls("kubectl"));
+        List<String> lines = Toolkit.read(tmp.resolve("state/taskora/ai-ops-audit.jsonl")).lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("--skip-permissions=true") && lines.get(0).contains("\"outcome\":\"started with --yes (--skip-permissions)\""), lines.get(0));
+        assertTrue(lines.get(1).contains(SCALE) && lines.get(1).contains("\"outcome\":\"ran with --yes\""), lines.get(1));
+        assertFalse(String.join("\n", lines).contains(KEY) || r.all().contains(KEY), "the key is in no log or output");
+        assertEquals(2, requests().size());
+    }
+
+    /** --json: the engine, its reason, the answer and the commands kubectl-ai ran, without escape codes. */
+    @Test
+    void jsonCarriesTheEngineTheAnswerAndWhatRan() throws Exception {
+        model("""
+                [{"expect": ["show me all pods that are not running"],
+                  "reply": {"tool_calls": [{"name": "kubectl", "arguments": {"command": "kubectl get pods -n tiny-ns -l app.kubernetes.io/instance=tiny", "modifies_resource": "no"}}]}},
+                 {"expect": ["tiny-backend-0"], "reply": {"content": "Every pod of tiny is Running."}}]
+                """);
+        Toolkit.Run r = aiops("--json", "show me all pods that are not running").expect(0);
+        Object doc = Toolkit.json(r.out());
+        assertEquals("kubectl-ai", Json.text(doc, "engine"));
+        assertEquals("--engine kubectl-ai, provider openai", Json.text(doc, "engineReason"));
+        assertTrue(Json.text(doc, "answer").contains("Every pod of tiny is Running."), r.out());
+        assertEquals(List.of("kubectl get pods -n tiny-ns -l app.kubernetes.io/instance=tiny"), Json.items(doc, "ran"));
+        assertFalse(r.out().contains("\u001B["), r.out());
+    }
+
+    /** No model server listening: kubectl-ai's own error, read from what it prints, as one line with the variable to check. */
+    @Test
+    void anUnreachableEndpointIsOneLineAndNonZero() throws Exception {
+        List<String> a = new ArrayList<>(List.of("--config", CFG.toString(), "--engine", "kubectl-ai", "--set", "aiOps.model=scripted",
+                "--set", "aiOps.timeoutSeconds=60", "show me all pods")); // bounded, should kubectl-ai not give up by itself
+        Toolkit.Run r = w.script("AiOps", Map.of("OPENAI_API_KEY", KEY, "OPENAI_ENDPOINT", "http://127.0.0.1:9/v1"), // discard port: nothing listens
+                a.toArray(String[]::new)).expect(Exit.COMMAND_FAILED);
+        assertTrue(r.err().startsWith("ai-ops: error: kubectl-ai could not reach the LLM endpoint: "), r.err());
+        assertTrue(r.err().contains("hint: check OPENAI_ENDPOINT (now http://127.0.0.1:9/v1)"), r.err());
+        assertEquals(2, r.err().strip().lines().count(), "one line and a hint: " + r.err());
+        assertFalse(r.all().contains(KEY), r.all());
+    }
+
+    /** Ctrl-C and TERM while kubectl-ai waits for the model: the private folder (the token's kubeconfig, the trace) is removed. */
+    @Test
+    void anInterruptedRunLeavesNoPrivateFolder() throws Exception {
+        model("""
+                [{"reply": {"content": "late", "delay": 60}}, {"reply": {"content": "late", "delay": 60}}]
+                """);
+        Path tmpdir = tmp.resolve("tmp");
+        for (String signal : List.of("INT", "TERM")) {
+            List<String> argv = Toolkit.World.scriptCommand("AiOps", "--config", CFG.toString(), "--engine", "kubectl-ai",
+                    "--set", "aiOps.model=scripted", "show me all pods");
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(tmp.resolve("interrupted-" + signal + ".out").toFile());
+            pb.environment().putAll(w.env);
+            pb.environment().putAll(server.env(KEY));
+            Process p = pb.start();
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (requests().size() < (signal.equals("INT") ? 1 : 2) && System.currentTimeMillis() < deadline) Thread.sleep(200);
+            assertEquals(1, Toolkit.listDir(tmpdir).size(), "the private folder exists while kubectl-ai runs: " + Toolkit.listDir(tmpdir));
+            List<ProcessHandle> children = p.descendants().toList();
+            Toolkit.exec(List.of("kill", "-" + signal, String.valueOf(p.pid())), Map.of(), tmp, null, 10).expect(0);
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "ai-ops exits on " + signal);
+            for (ProcessHandle h : children) h.destroyForcibly(); // kubectl-ai, should it outlive ai-ops
+            assertEquals(List.of(), Toolkit.listDir(tmpdir), "nothing left in TMPDIR after " + signal);
+        }
     }
 }

@@ -132,6 +132,16 @@ final class Toolkit {
         return out2;
     }
 
+    /** The entries of a folder, sorted; none when it does not exist. */
+    static List<Path> listDir(Path dir) {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static String read(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p) : "";
