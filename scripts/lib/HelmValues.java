@@ -50,6 +50,12 @@ final class HelmValues {
         set(masked, key, secret || from != null ? "<masked" + (from != null ? ": " + from : "") + ">" : value);
     }
 
+    /** A value deploy computed itself (an image tag, a Secret's name): a string as it is, never typed or read from elsewhere. */
+    void literal(String key, String value) {
+        set(tree, key, value);
+        set(masked, key, value);
+    }
+
     void secret(String key, String value, String from) {
         set(tree, key, value);
         set(masked, key, "<masked: " + from + ">");

@@ -357,8 +357,11 @@ final class KubectlAi {
             // XDG_CONFIG_HOME too: the user's kubectl-ai config.yaml and tools.yaml are not read (they
             // could add tools, or turn approval off), only what ai-ops hands it.
             // KUBECONFIG too: kubectl-ai's custom tools run with its own environment, not its --kubeconfig.
-            List<String> argv = new ArrayList<>(List.of("env", "TMPDIR=" + f.dir(), "XDG_CONFIG_HOME=" + f.dir().resolve("config"),
-                    "HOME=" + f.dir(), "KUBECONFIG=" + f.kubeconfig()));
+            // stdin is /dev/null, through sh: kubectl-ai reads any stdin that is not a character device (a
+            // pipe, even an empty one) as part of the request, and then waits for input from /dev/tty,
+            // which without a terminal never comes (cmd/main.go hasStdInData, pkg/ui/terminal.go).
+            List<String> argv = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" </dev/null", "sh",
+                    "env", "TMPDIR=" + f.dir(), "XDG_CONFIG_HOME=" + f.dir().resolve("config"), "HOME=" + f.dir(), "KUBECONFIG=" + f.kubeconfig()));
             argv.addAll(argv(p, AiTools.model(cfg), f, yes, request));
             Console.info(Console.dim("kubectl-ai works on context " + context + ", namespace " + cfg.namespace()
                     + ", release " + cfg.release() + ", as ServiceAccount ai-ops (token for " + TOKEN_DURATION + ")"
@@ -369,7 +372,7 @@ final class KubectlAi {
             }
             if (yes && audit != null) audit.record(List.of(Cmd.show(argv)), Changes.Audited.of(Changes.Outcome.STARTED_UNATTENDED));
             Cmd.Result r = Cmd.change(argv, Duration.ofSeconds(timeout(cfg)));
-            if (r.exit() == Cmd.NOT_FOUND)
+            if (r.exit() == Cmd.NOT_FOUND || r.exit() == 127) // (127: env's answer when kubectl-ai is not on PATH)
                 throw new Failure(Exit.USAGE, "kubectl-ai was not found on PATH", "install it, or use --engine builtin");
             if (r.skipped()) return Exit.OK;
             Outcome o = parse(r);

@@ -147,22 +147,20 @@ final class Release {
         List<String> a = cfg.helm("upgrade", "--install", cfg.release(), cfg.path("chart.path").toString(), "--namespace", cfg.namespace());
         a.add("-f");
         a.add(cfg.valuesFile().toString());
+        // Every value deploy gives the chart goes on stdin as one values document, in order of
+        // precedence (a later key wins): the images, the Secret's name, the stand-in database image,
+        // your chart.values, the LLM key. No value is split at a comma into another key (as helm's
+        // --set would), no secret is on a command line, and what is shown has secret-like values masked.
+        HelmValues v = new HelmValues(env);
         for (Images.Image b : images) {
-            a.add("--set"); a.add(b.component() + ".image.repository=" + b.repository());
-            a.add("--set"); a.add(b.component() + ".image.tag=" + b.tag());
-            a.add("--set"); a.add(b.component() + ".image.pullPolicy=IfNotPresent");
+            v.literal(b.component() + ".image.repository", b.repository());
+            v.literal(b.component() + ".image.tag", b.tag());
+            v.literal(b.component() + ".image.pullPolicy", "IfNotPresent");
         }
-        if (existingSecret != null) { a.add("--set"); a.add(cfg.str("secret.valuesKey") + "=" + existingSecret); }
+        if (existingSecret != null) v.literal(cfg.str("secret.valuesKey"), existingSecret);
         // The postgresql entry of build.buildArgsFile (stand-in images) names the database image.
         Map<String, String> pg = Images.databaseImage(cfg);
-        for (String k : List.of("repository", "tag"))
-            if (pg.containsKey(k) && !cfg.strMap("chart.values").containsKey("postgresql.image." + k)) {
-                a.add("--set"); a.add("postgresql.image." + k + "=" + pg.get(k));
-            }
-        // The user's values (chart.values) and the LLM key for the chart's generated Secret go on
-        // stdin as one values document: no value is split at a comma into another key, and no
-        // secret is on a command line; what is shown has every secret-like value masked.
-        HelmValues v = new HelmValues(env);
+        for (String k : List.of("repository", "tag")) if (pg.containsKey(k)) v.literal("postgresql.image." + k, pg.get(k));
         for (Map.Entry<String, String> e : cfg.strMap("chart.values").entrySet()) v.put("chart.values." + e.getKey(), e.getKey(), e.getValue());
         String key = env.apply("TASKORA_LLM_API_KEY");
         if (existingSecret == null && key != null && !key.isBlank()) v.secret("llm.apiKey", key, "$TASKORA_LLM_API_KEY");

@@ -110,6 +110,8 @@ if grep -q "Running: kubectl delete namespace $NS" "$work/ai5.out" && grep -q 'r
    && kubectl get namespace "$NS" -o jsonpath='{.status.phase}' | grep -qx Active && helm status "$RELEASE" -n "$NS" >/dev/null 2>&1; then
   pass "kubectl-ai: 'kubectl delete namespace $NS' was refused by the API server (403); the namespace and the release are there"
 else cat "$work/ai5.out" >&2; fail "kubectl-ai: delete namespace (exit $rc)"; fi
+# What the API server answered the ServiceAccount, as kubectl printed it to kubectl-ai (and the model was sent):
+grep -o 'Error from server (Forbidden)[^"\\]*' "$work/model-requests.jsonl" | sort -u | sed 's/^/  403: /' >&2 || true
 kill "$model_pid" 2>/dev/null || true
 unexpected="$(grep -c '"unexpected"' "$work/model-requests.jsonl" || true)"
 [ "$unexpected" = 0 ] && pass "the scripted model server got $(model_requests) request(s), all expected" \

@@ -68,7 +68,7 @@ class AdversarialTest {
         r.add(new Row("backticks", List.of("show the pods " + tick), 0, 0, true, ""));
         r.add(new Row("a restart and a shell command", List.of("restart the backend && rm -rf ~"), 6, 0, true, ""));
         r.add(new Row("escape codes", List.of("show the pods \u001b[31m\u001b]0;title\u0007"), 0, 0, true, ""));
-        r.add(new Row("a request of 5000 characters", List.of("show the pods " + "a".repeat(5000)), 0, 0, true, ""));
+        r.add(new Row("a request of 2000 characters", List.of("show the pods " + "a".repeat(2000)), 0, 0, true, ""));
         r.add(new Row("the key pasted into a request", List.of("why does the backend say " + KEY), 0, 0, true, ""));
         // options and config values: caught before anything runs
         r.add(new Row("a context with a command in it", List.of("--context", "prod" + touch, "show the pods"), 2, 2, false, "a context name"));
@@ -160,7 +160,7 @@ class AdversarialTest {
         assertEquals(List.of(), failures);
     }
 
-    static final int HELM_ROWS = 6;
+    static final int HELM_ROWS = 7; // six chart.values rows and kagent-setup's plan
 
     /** Deploy's helm command for adversarial chart.values (in-process: the command is computed, not run). */
     int helmValuesRows(List<String> failures) throws Exception {
@@ -188,6 +188,15 @@ class AdversarialTest {
                 if (cmd.stdinShown().contains(s) || argv.contains(s)) { failures.add(where + ": secret shown: " + cmd.stdinShown()); good = false; }
             if (good) ok++;
         }
+        // kagent-setup's plan: a model name with a comma and a key stays one value, on stdin
+        Config cfg = Config.load(CFG, List.of());
+        String model = "gpt-4o,kagent.enabled=false";
+        List<Kagent.Step> steps = Kagent.setupPlan(cfg, AiTools.provider(cfg), model, Map.of("OPENAI_API_KEY", KEY)::get);
+        String argvs = String.join("\n", steps.stream().map(st -> String.join(" ", st.argv())).toList());
+        boolean onStdin = steps.stream().anyMatch(st -> st.stdin() != null && st.shown() != null
+                && model.equals(Json.text(Toolkit.json(st.stdin()), "kagent", "modelConfig", "model")));
+        if (argvs.contains("enabled=false") || argvs.contains(KEY) || !onStdin) failures.add("kagent-setup with aiOps.model=" + model + ":\n" + argvs);
+        else ok++;
         return ok;
     }
 

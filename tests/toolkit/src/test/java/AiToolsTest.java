@@ -187,7 +187,8 @@ class AiToolsTest {
         assertEquals("--", a.get(a.size() - 2), "the request after `--`: " + a);
         assertFalse(a.contains("--context"), "kubectl-ai has no --context");
         assertEquals("show me all pods that are not running", a.get(a.size() - 1));
-        assertTrue(r.out().contains("$ env TMPDIR=" + tmpdir.resolve("ai-ops-kubectl-ai-")), "the command is shown, with its TMPDIR: " + r.out());
+        assertTrue(r.out().contains("$ sh -c 'exec \"$@\" </dev/null' sh env TMPDIR=" + tmpdir.resolve("ai-ops-kubectl-ai-")),
+                "the command is shown, with its stdin (/dev/null: kubectl-ai reads a piped stdin) and TMPDIR: " + r.out());
         assertTrue(r.out().contains(" XDG_CONFIG_HOME=" + tmpdir.resolve("ai-ops-kubectl-ai-")), "the user's kubectl-ai config is not read: " + r.out());
         // The kubeconfig: the target context only, mode 0600, gone after the run.
         Object s = seen(w);

@@ -102,7 +102,7 @@ class CaughtBeforeChangeTest {
         Toolkit.Run r = run(w, "Deploy", app, Map.of(), bad.toArray(String[]::new)).expect(Exit.USAGE);
         assertTrue(r.err().contains("the chart does not render with these values: ")
                 && r.err().contains("- at '/frontend/replicaCount': got string, want integer"), r.err());
-        assertTrue(r.err().contains("<<'EOF' {\"frontend\":{\"replicaCount\":\"abc\"}} EOF"), "the hint shows the values helm read on stdin: " + r.err());
+        assertTrue(r.err().contains("<<'EOF' {") && r.err().contains("\"replicaCount\":\"abc\""), "the hint shows the values helm read on stdin: " + r.err());
         nothingChanged(w, r);
         assertTrue(w.calls("helm").stream().anyMatch(c -> c.startsWith("helm template tiny " + Toolkit.REPO.resolve("charts/taskora"))
                 && c.contains(" -f - ")), "rendered with the exact values (on stdin): " + w.calls("helm"));
