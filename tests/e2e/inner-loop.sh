@@ -50,3 +50,9 @@ fi
 inner_deploy "unchanged redeploy" "$work/inner-unchanged.out" "0 built, 3 unchanged" "${unchanged[@]}"
 grep -q 'up to date' "$work/inner-unchanged.out" && pass "inner loop: unchanged redeploy left the release alone" \
   || fail "inner loop: unchanged redeploy ran helm"
+# The changed images carry a new tag on every run: out of the local engine again (the release's
+# pods keep the copies in the cluster's runtime), so runs do not pile them up.
+inner_images="$( { grep -ho 'taskora/backend:sha-[0-9a-f]*' "$work/inner-backend.out"
+  grep -ho 'taskora/frontend:sha-[0-9a-f]*' "$work/inner-frontend.out" 2>/dev/null; } | sort -u \
+  | grep -vxF -f <(grep -ho 'taskora/[a-z-]*:sha-[0-9a-f]*' "$work/deploy1.out" | sort -u) || true)"
+[ -z "$inner_images" ] || docker rmi $inner_images >/dev/null 2>&1 || true
