@@ -5,7 +5,8 @@
 #   frontend's; then a deploy with nothing changed.
 # The change is made in a copy of the service's source (git's files only, so no virtualenv or
 # node_modules), given to deploy with --set services.<name>.context=<copy>; the checkout is never
-# touched. Each deploy's own summary (its steps and their times) is printed below its line.
+# touched. Each deploy's own summary (its steps and their times) is on its line.
+# E2E_INNER_FRONTEND=0 leaves out the frontend change (its `next build` is the longest part).
 inner_copy() {  # inner_copy SERVICE: a copy of app/SERVICE with git's files, printed path
   local dest="$work/inner/$1"
   rm -rf "$dest"; mkdir -p "$dest"
