@@ -68,6 +68,17 @@ final class ToolChecks {
         boolean onMinikube = cfg.minikube();
         List<Check> out = new ArrayList<>();
         String min;
+        // The probes below wait on a dozen tools, one after the other; they run side by side from
+        // here (docker's follow-ups only when a docker is on PATH), and are asked in order below.
+        List<Cmd.Line> ahead = new ArrayList<>(List.of(Cmd.line("docker", "version", "--format", "{{.Client.Version}}"),
+                Cmd.line("minikube", "version", "--short"), Cmd.line("kubectl", "version", "--client", "-o", "json"),
+                Cmd.line("helm", "version", "--template", "{{.Version}}"), Cmd.line("kubectl-ai", "version"),
+                Cmd.line("kagent", "version").timeout(java.time.Duration.ofSeconds(15))));
+        if (Cmd.onPath("docker"))
+            ahead.addAll(List.of(Cmd.line("docker", "version", "--format", "{{.Server.Version}}"), Cmd.line("docker", "buildx", "version"),
+                    Cmd.line("docker", "ai", "version")));
+        if (!onMinikube) ahead.addAll(List.of(Cmd.line(cfg.kubectl("config", "current-context")), Cmd.line(cfg.kubectl("get", "--raw", "/readyz"))));
+        Cmd.prefetch(ahead);
 
         min = minVersion(cfg, "java", "17");
         String javaVersion = System.getProperty("java.specification.version");

@@ -12,7 +12,8 @@
 #      the limit;
 #   5. "ai-ops rollback --yes" puts the previous good revision back and smoke passes;
 #   6. every other verb answers; status is clean at the end;
-#   7. a benchmark (printed, not asserted): a read-only request end to end, 20 runs.
+#   7. a benchmark (printed, not asserted): a read-only request end to end and the translation,
+#      20 runs each through ./jbang and as direct java, interleaved.
 if ! declare -F pass >/dev/null; then # run by hand
   set -euo pipefail
   REPO_ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -152,20 +153,11 @@ lines="$(cat "$work/ai-ops-audit.jsonl" 2>/dev/null | wc -l)"
 [ "$lines" -ge 6 ] && pass "ai-ops: $lines audit lines" || fail "ai-ops: $lines audit lines"
 
 # --- 7. benchmark (printed, not asserted) -------------------------------------------------------
-python3 - "${AI[@]}" <<'PY' >&2
-import statistics, subprocess, sys, time
-argv = sys.argv[1:]
-def bench(args, n=20):
-    t = []
-    for _ in range(n):
-        t0 = time.monotonic()
-        subprocess.run(argv + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
-        t.append(time.monotonic() - t0)
-    t.sort()
-    return t[len(t) // 2], t[int(len(t) * 0.95) - 1], t[-1]
-for label, args in (("read-only request end to end", ["show me all pods that are not running"]),
-                    ("translation only (--dry-run --json)", ["--dry-run", "--json", "scale the API to three pods"])):
-    p50, p95, mx = bench(args)
-    print("ai-ops benchmark: %s: p50 %.2f s, p95 %.2f s, max %.2f s (20 runs)" % (label, p50, p95, mx))
-PY
+# Median and p95 of 20, through ./jbang and as direct java, interleaved (tests/lib/launcher_bench.py).
+for bench in "read-only request on the test cluster|show me all pods that are not running" \
+             "translation only (--dry-run --json)|--dry-run|--json|scale the API to three pods"; do
+  IFS='|' read -r -a b <<<"$bench"
+  JBANG="$JBANG" python3 "$REPO_ROOT/tests/lib/launcher_bench.py" --exit-only "ai-ops ${b[0]}" ai-ops@taskora "${AI[@]:2}" "${b[@]:1}" >&2 \
+    || fail "ai-ops benchmark: ${b[0]}: ./jbang and direct java did not answer alike"
+done
 if [ -n "${AI_OPS_ALONE:-}" ]; then [ "$fails" -eq 0 ] || die "$fails ai-ops check(s) failed (outputs in $work)"; log "all ai-ops checks passed"; fi

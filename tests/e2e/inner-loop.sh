@@ -1,0 +1,59 @@
+# Part of suite `e2e` (issue 25), sourced by tests/e2e/run while the release is installed and
+# healthy (it uses run's DEPLOY, JBANG, NS, RELEASE, work, pass and fail): the day-to-day loop,
+# timed and printed (a benchmark: the times are not judged, what happened is):
+#   a one-line change in the backend's source to a smoke-tested release; the same in the
+#   frontend's; then a deploy with nothing changed.
+# The change is made in a copy of the service's source (git's files only, so no virtualenv or
+# node_modules), given to deploy with --set services.<name>.context=<copy>; the checkout is never
+# touched. Each deploy's own summary (its steps and their times) is on its line.
+# E2E_INNER_FRONTEND=0 leaves out the frontend change (its `next build` is the longest part).
+inner_copy() {  # inner_copy SERVICE: a copy of app/SERVICE with git's files, printed path
+  local dest="$work/inner/$1"
+  rm -rf "$dest"; mkdir -p "$dest"
+  git -C "$REPO_ROOT/app/$1" ls-files -z | (cd "$REPO_ROOT/app/$1" && tar --null -T - -cf -) | tar -xf - -C "$dest"
+  echo "$dest"
+}
+inner_summary() {  # the rows of deploy's summary table, on one line: "step 1.2s, step 3.4s, ..."
+  sed -n '/^==> summary/,$p' "$1" | awk 'NR > 2 && NF >= 3 && $0 !~ /^Taskora is up/ { line = line sep $0; sep = " | " } END { print line }' | tr -s ' '
+}
+inner_deploy() {  # inner_deploy LABEL OUT BUILT_WANT [--set ...]: one timed deploy, checked and printed
+  local label="$1" out="$2" want="$3" rev_before rev_after t0 secs
+  shift 3
+  rev_before="$(helm_json "$RELEASE" "$NS" 'd["version"]')"
+  t0=$(date +%s%N)
+  if "$JBANG" deploy@taskora "${DEPLOY[@]}" "$@" >"$out" 2>&1; then
+    secs="$(( ($(date +%s%N) - t0) / 1000000 ))"
+    secs="$((secs / 1000)).$(printf '%03d' $((secs % 1000)) | cut -c1)"
+    rev_after="$(helm_json "$RELEASE" "$NS" 'd["version"]')"
+    log "inner loop: $label: ${secs} s (helm revision $rev_before -> $rev_after; $(inner_summary "$out"))"
+    grep -q "$want" "$out" && pass "inner loop: $label: $want" || { cat "$out" >&2; fail "inner loop: $label: no '$want' in deploy's output"; }
+  else
+    cat "$out" >&2; fail "inner loop: $label: deploy failed"
+  fi
+}
+
+be_src="$(inner_copy backend)"
+echo "# inner loop $(date +%s%N)" >>"$be_src/app/main.py"
+inner_deploy "backend one-line change to a smoke-tested release" "$work/inner-backend.out" "1 built, 2 unchanged" \
+  --set "services.backend.context=$be_src"
+grep -q 'smoke' "$work/inner-backend.out" || fail "inner loop: the backend change was not smoke-tested"
+
+if [ "${E2E_INNER_FRONTEND:-1}" = 1 ]; then
+  fe_src="$(inner_copy frontend)"
+  echo "// inner loop $(date +%s%N)" >>"$fe_src/src/app/layout.tsx"
+  inner_deploy "frontend one-line change to a smoke-tested release" "$work/inner-frontend.out" "1 built, 2 unchanged" \
+    --set "services.backend.context=$be_src" --set "services.frontend.context=$fe_src"
+  unchanged=(--set "services.backend.context=$be_src" --set "services.frontend.context=$fe_src")
+else
+  log "inner loop: the frontend change not run (E2E_INNER_FRONTEND=$E2E_INNER_FRONTEND)"
+  unchanged=(--set "services.backend.context=$be_src")
+fi
+inner_deploy "unchanged redeploy" "$work/inner-unchanged.out" "0 built, 3 unchanged" "${unchanged[@]}"
+grep -q 'up to date' "$work/inner-unchanged.out" && pass "inner loop: unchanged redeploy left the release alone" \
+  || fail "inner loop: unchanged redeploy ran helm"
+# The changed images carry a new tag on every run: out of the local engine again (the release's
+# pods keep the copies in the cluster's runtime), so runs do not pile them up.
+inner_images="$( { grep -ho 'taskora/backend:sha-[0-9a-f]*' "$work/inner-backend.out"
+  grep -ho 'taskora/frontend:sha-[0-9a-f]*' "$work/inner-frontend.out" 2>/dev/null; } | sort -u \
+  | grep -vxF -f <(grep -ho 'taskora/[a-z-]*:sha-[0-9a-f]*' "$work/deploy1.out" | sort -u) || true)"
+[ -z "$inner_images" ] || docker rmi $inner_images >/dev/null 2>&1 || true
