@@ -96,8 +96,8 @@ public class Deploy implements Callable<Integer> {
         if (uninstall && (skipBuild || skipSmoke))
             throw new Failure(Exit.USAGE, "--uninstall builds and smoke-tests nothing: " + (skipBuild ? "--skip-build" : "--skip-smoke") + " has no meaning with it",
                     "deploy --uninstall (keeps the data), or deploy --uninstall --purge");
-        if (diff && (uninstall || Cmd.dryRun)) throw new Failure(Exit.USAGE, "--diff changes nothing already: it goes alone, without "
-                + (uninstall ? "--uninstall" : "--dry-run"), "deploy --diff");
+        if (diff && (uninstall || options.dryRun || skipSmoke)) throw new Failure(Exit.USAGE, "--diff changes and runs nothing already: it goes without "
+                + (uninstall ? "--uninstall" : options.dryRun ? "--dry-run" : "--skip-smoke"), "deploy --diff (--skip-build is allowed: the same tags)");
         Config cfg = options.load();
         if (uninstall) return uninstall(cfg, purge);
         if (diff) return diff(cfg);

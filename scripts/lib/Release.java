@@ -219,7 +219,8 @@ final class Release {
         boolean drifted = before != null && before.deployed() && (drift == null || !drift.none());
         if (before != null && before.deployed() && before.description().contains("taskora-deploy " + rel.digest())) {
             String unready = unreadyWorkloads(cfg);
-            if (unready.isEmpty() && !drifted) return "release " + cfg.release() + " revision " + before.version() + " is up to date, no drift; helm not run";
+            if (unready.isEmpty() && !drifted) return "release " + cfg.release() + " revision " + before.version()
+                    + " is up to date; helm not run (no drift: its live objects match its manifest)";
             Console.info("release " + cfg.release() + " revision " + before.version() + " matches, but "
                     + (unready.isEmpty() ? "its live objects drifted from it" : unready) + ": helm runs again");
         }
