@@ -57,7 +57,7 @@ for f in ((d.get("result") or {}).get("differences") or []):
 fullname="$RELEASE"
 [ "$RELEASE" = taskora ] || fullname="$RELEASE-taskora"
 BE="Deployment/$fullname-backend" FE="Deployment/$fullname-frontend" MCP="Deployment/$fullname-mcp-server"
-obj_of() { kubectl get "$1" -n "$NS" -l "app.kubernetes.io/instance=$RELEASE${2:+,app.kubernetes.io/component=$2}" -o name | head -n 1; }
+obj_of() { kubectl get "$1" -n "$NS" -l "app.kubernetes.io/instance=$RELEASE${2:+,app.kubernetes.io/component=$2}" -o name | awk 'NR == 1'; }
 ingress="$(obj_of ingress)" hpa="$(obj_of hpa backend)" np="$(obj_of networkpolicy frontend)"
 cm="$(obj_of configmap backend)" svc="$(obj_of service backend)"
 secret="$(kubectl get secret -n "$NS" "$fullname" -o name)"
@@ -183,6 +183,9 @@ reverted=$((total - still))
 [ "$(kubectl get deploy -n "$NS" "${BE#*/}" -o jsonpath='{.spec.template.spec.containers[0].image}')" = "$be_image" ] \
   && pass "the backend runs its release image again" || fail "the backend's image was not reverted"
 kubectl get -n "$NS" "$np" >/dev/null 2>&1 && pass "the deleted NetworkPolicy is back" || fail "the deleted NetworkPolicy is not back"
+rc=0
+"$JBANG" "${DRIFT_JAVA[@]}" deploy@taskora "${DRIFT_DEPLOY[@]}" --diff >"$work/diff2.out" 2>&1 || rc=$?
+[ $rc -eq 0 ] && pass "deploy --diff exited 0 after the revert ($(tail -n 1 "$work/diff2.out"))" || { cat "$work/diff2.out" >&2; fail "deploy --diff exited $rc after the revert, want 0"; }
 if "$JBANG" "${DRIFT_JAVA[@]}" smoke@taskora "${DRIFT_DEPLOY[@]}" "${DRIFT_SMOKE[@]}" >"$work/drift-smoke.out" 2>&1; then pass "smoke after the revert"
 else cat "$work/drift-smoke.out" >&2; fail "smoke after the revert"; fi
 
