@@ -6,7 +6,8 @@
 // server-side apply of the manifest and compares the result with the live object, so the API
 // server's defaults are on both sides and only what applying the manifest would change shows;
 // kubectl masks a Secret's values (shown here as "(redacted)"). Its unified output, with the
-// whole file as context, is read back into the two objects and compared field by field.
+// whole file as context (KUBECTL_EXTERNAL_DIFF: `diff -u -N --unified=1000000`), is read back
+// into the two objects and compared field by field.
 // Apply keeps fields it does not own, so what was added by hand (an env var set with kubectl) is
 // found in the live objects' managedFields: a field owned by a manager that is not helm nor a
 // Kubernetes controller and that the manifest does not have. Who changed a field (manager and
@@ -163,9 +164,9 @@ final class Drift {
         List<Object> want = docs(manifest);
         if (want.isEmpty()) return new Report(List.of(), 0, 0, commands, Map.of());
         List<String> argv = cfg.kubectl("diff", "--server-side", "--force-conflicts", "--field-manager=taskora-diff", "-n", cfg.namespace(), "-f", "-");
-        // the whole file as context, so each object can be read back (kubectl appends flags it accepts after the two folders)
-        Map<String, String> env = Map.of("KUBECTL_EXTERNAL_DIFF", "diff -u -N --unified=1000000");
-        commands.add("KUBECTL_EXTERNAL_DIFF='" + env.get("KUBECTL_EXTERNAL_DIFF") + "' " + Cmd.show(argv) + " < manifest");
+        // the whole file as context, so each object can be read back
+        Map<String, String> env = Map.of("KUBECTL_EXTERNAL_DIFF", differ());
+        commands.add("KUBECTL_EXTERNAL_DIFF=" + Cmd.quote(env.get("KUBECTL_EXTERNAL_DIFF")) + " " + Cmd.show(argv) + " < manifest");
         List<String> getArgv = cfg.kubectl("get", kinds(want), "-n", cfg.namespace(), "-l", "app.kubernetes.io/instance=" + cfg.release(),
                 "-o", "json", "--show-managed-fields");
         commands.add(Cmd.show(getArgv));
@@ -198,6 +199,23 @@ final class Drift {
                 for (Field f : added(id(w), l, w, hpaTargets.contains(id(w)))) { fields.add(f); differ.add(id(w)); }
             }
         return new Report(fields, want.size(), want.size() - differ.size(), commands, live);
+    }
+
+    /**
+     * The program kubectl diff runs on its two folders: `diff -u -N` with the whole file as context.
+     * A script, because kubectl puts the flags of KUBECTL_EXTERNAL_DIFF after the two folders,
+     * which GNU diff accepts and the BSD diff of macOS does not.
+     */
+    static String differ() {
+        try {
+            java.nio.file.Path p = java.nio.file.Files.createTempFile("taskora-diff-", ".sh");
+            java.nio.file.Files.writeString(p, "#!/bin/sh\nexec diff -u -N --unified=1000000 \"$1\" \"$2\"\n");
+            p.toFile().setExecutable(true);
+            p.toFile().deleteOnExit();
+            return p.toString();
+        } catch (java.io.IOException e) {
+            return "diff -u -N --unified=1000000"; // kubectl appends these after the folders: GNU diff reads them there
+        }
     }
 
     /** The kinds of a manifest as kubectl's comma list (deployments.apps, services, ...). */
