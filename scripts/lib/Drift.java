@@ -301,7 +301,7 @@ final class Drift {
             StringBuilder sb = new StringBuilder();
             for (Object s : segs) {
                 if (s instanceof String k) {
-                    if (k.contains(".") || k.contains("/")) sb.append("[\"").append(k).append("\"]");
+                    if (k.contains(".") || k.contains("/")) sb.append('[').append('"').append(k).append('"').append(']'); // labels["app.kubernetes.io/name"]
                     else sb.append(sb.length() == 0 ? "" : ".").append(k);
                 } else if (s instanceof Map<?, ?> m) {
                     sb.append('[').append(m.size() == 1 ? String.valueOf(m.values().iterator().next())
