@@ -2,7 +2,7 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java lib/Kube.java lib/Intents.java lib/Diagnosis.java lib/Reach.java
-//SOURCES lib/OpsRun.java lib/ReleaseReads.java lib/Changes.java lib/Engines.java
+//SOURCES lib/OpsRun.java lib/ReleaseReads.java lib/Changes.java lib/Engines.java lib/Drift.java
 //SOURCES lib/AiTools.java lib/KubectlAi.java lib/Kagent.java lib/DockerfileReview.java lib/Images.java lib/Digest.java lib/HelmValues.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Day-two operations on the release in plain language (status, errors, diagnose, scale, restart, rollback), answered offline by a built-in engine; changes only when confirmed.
@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         modelTransformer = AiOps.VerbHelp.class,
         description = {"Day-two operations on the release, asked as a canonical verb or in plain language:",
                 "  ai-ops status | unhealthy | diagnose [COMPONENT|POD] | errors [COMPONENT] [--since D] | logs COMPONENT",
-                "  ai-ops events | usage | history | url            (read-only: run at once)",
+                "  ai-ops events | usage | history | url | drift    (read-only: run at once)",
                 "  ai-ops scale COMPONENT N | restart COMPONENT | rollback [REVISION]   (change: shown, run only with --yes)",
                 "  ai-ops kagent-setup (change) | review-dockerfiles [SERVICE]   (the AI tools; --engine kubectl-ai|kagent answers a request with them)",
                 "  ai-ops \"why is the backend failing\"   ai-ops \"scale the API to three pods\"   ai-ops show me recent errors",
@@ -51,7 +51,7 @@ import picocli.CommandLine.Spec;
                 "Replicas are bounded by aiOps.maxReplicas (default 10). See docs/AI-OPS.md."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done (read-only: no problem found; change: done, or --dry-run printed it)",
-                "1:problems found (status, unhealthy, diagnose), or a check failed (no such release, pod, revision)",
+                "1:problems found (status, unhealthy, diagnose), drift found (drift), or a check failed (no such release, pod, revision)",
                 "2:bad option, configuration, argument, or a request that was not understood (nothing run)",
                 "3:a kubectl or helm command failed",
                 "6:a change was not confirmed (no --yes): nothing changed",
@@ -237,6 +237,9 @@ public class AiOps implements Callable<Integer> {
 
     @Command(name = "url")
     int url() { return verb(Intents.Intent.of(Intents.Verb.URL), i -> reads().url()); }
+
+    @Command(name = "drift")
+    int drift() { return verb(Intents.Intent.of(Intents.Verb.DRIFT), i -> reads().drift()); }
 
     @Command(name = "scale")
     int scale(@Parameters(paramLabel = "COMPONENT", converter = Component.class) String component, @Parameters(paramLabel = "N") int replicas) {

@@ -3,7 +3,7 @@
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES lib/Console.java lib/Cmd.java lib/Config.java lib/Json.java lib/Kube.java lib/Diagnosis.java lib/Reach.java
 //SOURCES lib/Digest.java lib/AiTools.java lib/ToolChecks.java lib/Minikube.java lib/Images.java lib/SmokeChecks.java
-//SOURCES lib/Release.java lib/ImmutableFields.java lib/HelmValues.java
+//SOURCES lib/Release.java lib/ImmutableFields.java lib/HelmValues.java lib/Drift.java
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Deploys Taskora: preflight, checks, Minikube profile, images, helm upgrade --install (atomic), rollout, smoke; prints the URL. --uninstall removes it.
 
@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
                 + "the release alone. --dry-run prints the plan and exits with the code the real run would stop with.",
                 "--uninstall removes the release and keeps the database volume and the Secret (--purge deletes them too)."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:deployed and smoke-tested (or the --dry-run plan would succeed; or uninstalled)",
-                "1:a check failed (preflight, image, rollout, smoke)", "2:bad option, configuration, path or chart value",
+        exitCodeList = {"0:deployed and smoke-tested (or the --dry-run plan would succeed; or uninstalled; --diff: no change)",
+                "1:a check failed (preflight, image, rollout, smoke); --diff: the deploy would change something", "2:bad option, configuration, path or chart value",
                 "3:a command failed", "4:the Minikube profile does not match taskora.yaml",
                 "5:helm failed and the release was rolled back", "70:unexpected error (a bug: please report it)",
                 "130:interrupted (Ctrl-C); during the helm step, once helm has rolled back", "143:terminated (a TERM signal); during the helm step, once helm has rolled back"})
@@ -45,6 +45,11 @@ public class Deploy implements Callable<Integer> {
 
     @Option(names = "--skip-build", description = "Do not build images; use the tags their inputs give (they must exist in the store).")
     boolean skipBuild;
+
+    @Option(names = "--diff", description = "Show what this deploy would change in the cluster, object by object and field by field, "
+            + "against the live objects (kubectl diff --server-side of the upgrade's manifest; what was changed by hand included; Secret "
+            + "values redacted), then exit: 0 no change, 1 changes. Changes nothing, builds nothing.")
+    boolean diff;
 
     @Option(names = "--uninstall", description = "Remove the release (helm uninstall); keep the PostgreSQL volume and the Secret, and say so.")
     boolean uninstall;
@@ -91,8 +96,11 @@ public class Deploy implements Callable<Integer> {
         if (uninstall && (skipBuild || skipSmoke))
             throw new Failure(Exit.USAGE, "--uninstall builds and smoke-tests nothing: " + (skipBuild ? "--skip-build" : "--skip-smoke") + " has no meaning with it",
                     "deploy --uninstall (keeps the data), or deploy --uninstall --purge");
+        if (diff && (uninstall || options.dryRun || skipSmoke)) throw new Failure(Exit.USAGE, "--diff changes and runs nothing already: it goes without "
+                + (uninstall ? "--uninstall" : options.dryRun ? "--dry-run" : "--skip-smoke"), "deploy --diff (--skip-build is allowed: the same tags)");
         Config cfg = options.load();
         if (uninstall) return uninstall(cfg, purge);
+        if (diff) return diff(cfg);
         Console.heading("deploy release " + cfg.release() + " (" + cfg.environment() + ") to "
                 + (cfg.minikube() ? "minikube profile " + cfg.profile() : "kube-context " + (cfg.kubeContext().isEmpty() ? "(current)" : cfg.kubeContext()))
                 + (Cmd.dryRun ? "  [dry run: nothing is changed]" : ""));
@@ -113,7 +121,17 @@ public class Deploy implements Callable<Integer> {
                 return existingSecret == null ? "the chart generates the Secret once and keeps it (helm.sh/resource-policy: keep)"
                         : "Secret " + existingSecret + " exists; used as it is (existingSecret)";
             });
-            step(Stage.HELM, () -> Release.upgrade(cfg, Release.command(cfg, planned, existingSecret, Release.helmMajor())));
+            step(Stage.HELM, () -> {
+                Release.Command rel = Release.command(cfg, planned, existingSecret, Release.helmMajor());
+                if (Cmd.dryRun && Release.status(cfg) != null) { // what the upgrade would change (deploy --diff)
+                    try {
+                        printDiff(cfg, rel);
+                    } catch (Failure f) {
+                        Console.warn("what the upgrade would change cannot be shown: " + f.getMessage());
+                    }
+                }
+                return Release.upgrade(cfg, rel);
+            });
             step(Stage.ROLLOUT, () -> Release.rollout(cfg));
             if (!skipSmoke) step(Stage.SMOKE, () -> smoke(cfg));
             else skip(Stage.SMOKE, "--skip-smoke");
@@ -125,6 +143,24 @@ public class Deploy implements Callable<Integer> {
         if (wouldStop != null)
             throw new Failure(wouldStop.exitCode, "dry run: the real run would stop at " + wouldStopAt.label + ": " + wouldStop.getMessage(), wouldStop.hint);
         return Exit.OK;
+    }
+
+    /**
+     * deploy --diff: what this deploy would change in the cluster (the live objects against the
+     * upgrade's manifest, rendered by helm with --dry-run=server), then exit 0 (no change) or 1.
+     */
+    int diff(Config cfg) {
+        Console.heading("what deploy would change in release " + cfg.release() + " (namespace " + cfg.namespace() + "): live objects against the upgrade");
+        Release.requirePaths(cfg);
+        planned.addAll(Images.plan(cfg, List.of()));
+        Release.Command rel = Release.command(cfg, planned, Release.existingSecret(cfg), Release.helmMajor());
+        return printDiff(cfg, rel).none() ? Exit.OK : Exit.CHECK_FAILED;
+    }
+
+    static Drift.Report printDiff(Config cfg, Release.Command rel) {
+        Drift.Report r = Drift.diff(cfg, Release.render(cfg, rel));
+        Drift.print(r, "LIVE", "AFTER DEPLOY");
+        return r;
     }
 
     static String preflight(Config cfg) {

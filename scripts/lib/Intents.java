@@ -33,6 +33,7 @@ final class Intents {
         USAGE("usage", "[COMPONENT]", false, "CPU and memory per pod (metrics-server) against requests and limits (one component's, when named)"),
         HISTORY("history", "", false, "the release's helm revisions"),
         URL("url", "", false, "how to reach the app"),
+        DRIFT("drift", "", false, "what was changed by hand: live objects that differ from the release's manifest, by field, with who changed them"),
         SCALE("scale", "COMPONENT N", true, "set a component's replicas (0 to aiOps.maxReplicas)"),
         RESTART("restart", "COMPONENT", true, "rolling restart of a component's pods"),
         ROLLBACK("rollback", "[REVISION]", true, "helm rollback to REVISION (default: the last good revision before the current one)"),
@@ -353,6 +354,10 @@ final class Intents {
         CUES.put("unhealthy", Map.of(
                 "not running|not ready|not healthy|not up|unhealthy|failing pods|crashing pods|broken pods|pending pods|dead pods|down pods|bad pods|sick pods", 4,
                 "everything ok|everything fine|everything healthy|everything running|everything up|everything working|all healthy|all running|all up|all ok|anything down|anything broken|anything failing|anything wrong|is something|something wrong|something broken|problems|issues|healthy|failing|crashing|broken|down", 2));
+        CUES.put("drift", Map.of(
+                "drift|drifted|drifting|by hand|manually|manual change|manual changes|manual edit|manual edits|hand edit|hand edits|out of sync"
+                        + "|tampered|tampered with|differ from the release|differs from the release|differ from the chart|differs from the chart"
+                        + "|changed outside|edited outside|changed behind|who changed|kubectl edit|kubectl set", 5));
         CUES.put("status", Map.of(
                 "status|state|overview|summary|health|how is|how are|what is running|what runs|what is deployed|running|deployed|workloads|deployments|pods|pod|everything|replicas|how many|show all|list all|list|up|alive|online|working|image|images|restarts", 1));
     }
@@ -479,7 +484,7 @@ final class Intents {
         if (v == null) return null;
         boolean comp1 = t.length == 2 && COMPONENTS.contains(t[1]);
         switch (v.word()) {
-            case "unhealthy", "events", "history", "url":
+            case "unhealthy", "events", "history", "url", "drift":
                 return t.length == 1 ? Translation.of(Intent.of(v)) : null;
             case "status", "usage":
                 if (t.length == 1) return Translation.of(Intent.of(v));

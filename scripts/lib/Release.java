@@ -179,13 +179,54 @@ final class Release {
         return new Command(a, stdin, shown, digest);
     }
 
+    /**
+     * What `helm upgrade --install` would deploy, rendered by helm against the cluster
+     * (--dry-run=server: the chart's lookup of the live Secret runs, as in the real upgrade): the
+     * manifest without its hooks. Changes nothing.
+     */
+    static String render(Config cfg, Command rel) {
+        List<String> args = new ArrayList<>();
+        for (int i = 0; i < rel.args().size(); i++) {
+            String a = rel.args().get(i);
+            if (a.equals("--wait") || a.equals("--atomic") || a.equals("--rollback-on-failure")) continue;
+            args.add(a);
+        }
+        args.addAll(List.of("--dry-run=server", "-o", "json"));
+        Cmd.Result r = Cmd.query(Cmd.line(args).stdin(rel.stdin(), rel.stdinShown()).timeout(Duration.ofMinutes(2)));
+        Cmd.check(r, "helm upgrade --install --dry-run=server", "try: " + Cmd.show(args));
+        String json = r.out().substring(Math.max(0, r.out().indexOf('{'))); // helm 3 may print a line before the JSON
+        return Json.text(Json.parse(json, "helm upgrade --dry-run=server -o json"), "manifest");
+    }
+
+    /**
+     * The release's drift (scripts/lib/Drift.java), or null when it cannot be read (then helm
+     * runs, as when it has drifted: the "up to date" shortcut needs a drift known to be empty).
+     */
+    static Drift.Report driftOf(Config cfg) {
+        try {
+            return Drift.drift(cfg);
+        } catch (RuntimeException e) { // a Failure too
+            Console.warn("the release's drift cannot be read (" + e.getMessage() + "); helm runs");
+            return null;
+        }
+    }
+
     static String upgrade(Config cfg, Command rel) {
         Kube.HelmStatus before = status(cfg);
+        Drift.Report drift = before != null && before.deployed() ? driftOf(cfg) : null;
+        boolean drifted = before != null && before.deployed() && (drift == null || !drift.none());
         if (before != null && before.deployed() && before.description().contains("taskora-deploy " + rel.digest())) {
             String unready = unreadyWorkloads(cfg);
-            if (unready.isEmpty()) return "release " + cfg.release() + " revision " + before.version() + " is up to date; helm not run";
-            Console.info("release " + cfg.release() + " revision " + before.version() + " matches, but " + unready + ": helm runs again");
+            if (unready.isEmpty() && !drifted) return "release " + cfg.release() + " revision " + before.version()
+                    + " is up to date; helm not run (no drift: its live objects match its manifest)";
+            Console.info("release " + cfg.release() + " revision " + before.version() + " matches, but "
+                    + (unready.isEmpty() ? "its live objects drifted from it" : unready) + ": helm runs again");
         }
+        if (drift != null && !drift.none() && !Cmd.dryRun) { // a dry run has shown it already, as what the upgrade changes
+            Console.info("drift (changed by hand; this deploy reverts it):");
+            Drift.print(drift, "LIVE", "RELEASE");
+        }
+        List<String> reverted = new ArrayList<>(drift == null ? List.of() : Drift.revertSecrets(cfg, drift)); // the chart would adopt them
         if (before != null && before.pending())
             throw new Failure(Exit.COMMAND_FAILED, "release " + cfg.release() + " is stuck in " + before.status(),
                     "roll it back: helm rollback " + cfg.release() + " -n " + cfg.namespace() + " (or helm uninstall it if it never deployed)");
@@ -198,9 +239,19 @@ final class Release {
                 .stdin(rel.stdin(), rel.stdinShown()).timeout(Duration.ofMinutes(60)).lines(Console::detail).outlivesExit()), Duration.ofSeconds(5)));
         Cmd.Result r = watched.result();
         if (r.ok()) {
-            if (Cmd.dryRun) return "would install or upgrade (helm " + (v4 ? "4, --rollback-on-failure" : "3, --atomic") + ")";
+            if (Cmd.dryRun) return "would install or upgrade (helm " + (v4 ? "4, --rollback-on-failure" : "3, --atomic") + ")"
+                    + (drift == null || drift.none() ? "" : " and revert " + drift.fields().size() + " drifted field(s)");
             Kube.HelmStatus after = status(cfg);
-            return "release " + cfg.release() + " revision " + (after == null ? "?" : after.version() + " " + after.status());
+            String done = "release " + cfg.release() + " revision " + (after == null ? "?" : after.version() + " " + after.status());
+            if (drift == null || drift.none()) return done;
+            // helm reverted what its manifest sets; what was added by hand it keeps: removed here
+            Drift.Report left = driftOf(cfg);
+            if (left != null && !left.none()) Drift.removeAdded(cfg, left);
+            Drift.Report end = left == null || left.none() ? left : driftOf(cfg);
+            for (Drift.Field f : drift.fields()) reverted.add(f.object() + " " + f.field());
+            String still = end == null ? "drift afterwards not known" : end.none() ? "no drift left" : "still drifted: " + end.summary();
+            return done + "; reverted " + new java.util.LinkedHashSet<>(reverted).size() + " drifted field(s) ("
+                    + String.join(", ", new java.util.LinkedHashSet<>(reverted)) + "); " + still;
         }
         Failure f = rolledBack(cfg, before, status(cfg), r);
         if (watched.stoppedBy().isEmpty()) throw f;

@@ -46,6 +46,8 @@ final class ReleaseReads {
             case USAGE -> List.of(metricsCommand(i.component()), r.kubectl("get", "pods", "-l", selector(i.component()), "-o", "json"));
             case HISTORY -> List.of(r.helm("history", r.rel(), "-o", "json"));
             case URL -> List.of(Reach.query(r.cfg));
+            case DRIFT -> List.of(r.helm("get", "manifest", r.rel()),
+                    r.kubectl("diff", "--server-side", "--force-conflicts", "--field-manager=taskora-diff", "-f", "-"));
             default -> List.of();
         };
     }
@@ -414,5 +416,26 @@ final class ReleaseReads {
         Console.info(Console.bold("open: ") + way.how());
         if (!way.how().equals(way.portForward())) Console.info("or: " + way.portForward());
         return Exit.OK;
+    }
+
+    // ---------------------------------------------------------------- drift
+    /**
+     * What was changed by hand: the live objects against the release's manifest, field by field,
+     * with who changed each (scripts/lib/Drift.java). kubectl diff dry-runs an apply: nothing changes.
+     */
+    int drift() {
+        Drift.Report d = Drift.drift(r.cfg);
+        if (d == null) {
+            r.commands.add(Cmd.show(r.helm("get", "manifest", r.rel())));
+            Console.info(Console.yellow("no helm release ") + r.rel() + " in namespace " + r.ns() + ": nothing to compare with");
+            r.put("result", null);
+            return Exit.CHECK_FAILED;
+        }
+        r.commands.addAll(d.commands());
+        Console.info(Console.bold("drift of release ") + r.rel() + " in namespace " + r.ns() + " (live objects against its manifest):");
+        Drift.print(d, "LIVE", "RELEASE");
+        if (!d.none()) Console.info("deploy reverts it (deploy --diff shows what it would change first)");
+        r.put("result", Drift.json(d));
+        return d.none() ? Exit.OK : Exit.CHECK_FAILED;
     }
 }
