@@ -95,8 +95,8 @@ class DeployTest {
         a.remove(kc);
         a = new ArrayList<>(a.subList(0, a.indexOf("--wait")));
         a.addAll(List.of("--kube-version", "1.31.0"));
-        Toolkit.Run r = Toolkit.exec(a, Map.of(), Toolkit.REPO, null, 120).expect(0);
-        assertTrue(r.out().contains("image: \"taskora/frontend:sha-aaa\""), "frontend image from deploy's --set");
+        Toolkit.Run r = Toolkit.exec(a, Map.of(), Toolkit.REPO, Release.command(cfg, builtImages(), "taskora-secrets", 3).stdin(), 120).expect(0);
+        assertTrue(r.out().contains("image: \"taskora/frontend:sha-aaa\""), "frontend image from the values deploy hands helm on stdin");
         assertTrue(r.out().contains("image: \"taskora/mcp-server:sha-bbb\""));
         assertTrue(r.out().contains("name: taskora-secrets"), "existingSecret is used by the workloads");
         assertFalse(Pattern.compile("(?m)^kind: Secret$").matcher(r.out()).find(), "with existingSecret the chart makes no Secret of its own");
@@ -115,8 +115,8 @@ class DeployTest {
         assertFalse(up.contains("existingSecret"), "the chart's generated Secret is used: " + up);
         assertFalse(r.all().contains("sk-test-very-secret-value"), "the key is never printed:\n" + r.all());
         assertFalse(up.contains("sk-test"), "nor on the command line");
-        assertTrue(r.out().contains(" -f - --wait") && r.out().contains(" <<'EOF'\n{\"llm\":{\"apiKey\":\"<masked: $TASKORA_LLM_API_KEY>\"}}\nEOF\n"),
-                "stdin shown as a masked heredoc:\n" + r.out());
+        assertTrue(r.out().contains(" -f - --wait") && r.out().contains(" <<'EOF'\n{\"frontend\":{\"image\":")
+                && r.out().contains(",\"llm\":{\"apiKey\":\"<masked: $TASKORA_LLM_API_KEY>\"}}\nEOF\n"), "stdin shown as a masked heredoc:\n" + r.out());
         assertEquals("sk-test-very-secret-value-0123456789", Json.text(w.stateJson(), "releases", "tiny-ns/tiny", "history", 0, "stdinValues", "llm", "apiKey"));
         assertTrue(r.out().contains("the chart generates the Secret once and keeps it"), r.out());
     }
