@@ -2,15 +2,36 @@
 # Source it after common.sh.
 #
 #   upstream_tool kubectl-ai    prints the path of kubectl-ai v0.0.28, building it once
+#   upstream_tool minikube      prints the path of minikube v1.38.1, building it once
 #
 # The source: ../shared/upstream/<name>-<tag>.tar.gz beside the checkout (a copy of the public
 # repository at that tag, README there), else a clone of the tag from its public repository. The
 # dependencies come from the Go module proxy. Nothing of the tools' code is kept in this project;
 # the binary lives in $TASKORA_CACHE/upstream/<name>-<tag>/ and is rebuilt only when absent.
+#
+# minikube: built with its own Makefile's tag libvirt_dlopen (else the build needs libvirt's
+# headers). The archive lacks deploy/addons/kubeflow/kubeflow.yaml (absent from the snapshot it
+# was made from); an empty embedded asset makes the binary panic at start, so a one-document empty
+# `kind: List` is written there first when it is missing (a clone of the tag has the real file).
+
+# Go build tags per tool (the tools not listed build without).
+_upstream_tags() { case "$1" in minikube) echo libvirt_dlopen ;; esac; }
+
+# What a tool's source needs before it builds, run in the unpacked source.
+_upstream_prepare() {
+  case "$1" in
+    minikube)
+      if [ ! -s deploy/addons/kubeflow/kubeflow.yaml ]; then
+        mkdir -p deploy/addons/kubeflow
+        printf 'apiVersion: v1\nkind: List\nitems: []\n' >deploy/addons/kubeflow/kubeflow.yaml
+      fi ;;
+  esac
+}
 
 # name | tag | public repository | go package to build | -ldflags -X stamps (as its release build sets them)
 _UPSTREAM_TOOLS="
 kubectl-ai|v0.0.28|https://github.com/GoogleCloudPlatform/kubectl-ai|./cmd|-X main.version=v0.0.28 -X main.commit=678007ec2bb899651893ad28a3f818ee50bc9bb5
+minikube|v1.38.1|https://github.com/kubernetes/minikube|./cmd/minikube|-X k8s.io/minikube/pkg/version.version=v1.38.1 -X k8s.io/minikube/pkg/version.gitCommitID=c93a4cb9311efc66b90d33ea03f75f2c4120e9b0 -X k8s.io/minikube/pkg/version.isoVersion=v1.38.0 -X k8s.io/minikube/pkg/version.storageProvisionerVersion=v5
 "
 
 upstream_tool() {
@@ -31,7 +52,8 @@ upstream_tool() {
     git clone -q --depth 1 --branch "$tag" "$repo" "$src" || die "upstream_tool $name: cannot clone $repo at $tag"
   fi
   local start=$SECONDS
-  (cd "$src" && go build -trimpath -ldflags "-s -w $stamps" -o "$bin.tmp" "$pkg") >"$dir/build.log" 2>&1 \
+  (cd "$src" && _upstream_prepare "$name" \
+    && go build -trimpath -tags "$(_upstream_tags "$name")" -ldflags "-s -w $stamps" -o "$bin.tmp" "$pkg") >"$dir/build.log" 2>&1 \
     || { tail -n 20 "$dir/build.log" >&2; die "upstream_tool $name: go build failed (log: $dir/build.log)"; }
   mv "$bin.tmp" "$bin"
   rm -rf "$src"

@@ -21,7 +21,34 @@ final class Toolkit {
     static final Path FAKES = REPO.resolve("tests/fakes");
     static final Path FIXTURE = REPO.resolve("tests/toolkit/fixtures/tiny");
 
+    /** What the real minikube v1.38.1 answered, recorded by tests/toolkit/record-minikube (never typed by hand). */
+    static final Path MINIKUBE_RECORDED = REPO.resolve("tests/toolkit/fixtures/minikube");
+
     private Toolkit() {}
+
+    /** One recorded answer of the real minikube: its stdout (NAME), or its exit status (NAME.exit). */
+    static String recorded(String name) {
+        return read(MINIKUBE_RECORDED.resolve(name));
+    }
+
+    /**
+     * The real minikube v1.38.1: tests/toolkit/run builds it once from its tagged source in the
+     * background (tests/lib/upstream.sh) and names the binary in MINIKUBE_READY; this waits for it.
+     */
+    static Path realMinikube() {
+        String ready = System.getenv("MINIKUBE_READY");
+        assertTrue(ready != null && !ready.isBlank(), "MINIKUBE_READY is not set: run the suite with tests/toolkit/run (it builds minikube)");
+        Path f = Path.of(ready);
+        long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(25); // a cold build: about 7 minutes, longer on a busy machine
+        try {
+            while (!Files.isRegularFile(f) && System.currentTimeMillis() < deadline) Thread.sleep(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String answer = Files.isRegularFile(f) ? read(f).strip() : "";
+        assertTrue(answer.startsWith("/") && Files.isExecutable(Path.of(answer)), "minikube was not built: " + answer);
+        return Path.of(answer);
+    }
 
     /** Parses JSON the way the scripts do (Jackson, through scripts/lib/Json.java). */
     static Object json(String text) {
@@ -172,6 +199,35 @@ final class Toolkit {
             }
             env.put("TASKORA_FAKE_STATE", state.toString());
             env.put("PATH", bin + ":" + System.getenv("PATH"));
+        }
+
+        /**
+         * The real minikube in place of the fake, with an empty MINIKUBE_HOME of its own (no profile
+         * of the machine is seen) and no update check (it would ask GitHub); its calls are recorded
+         * as the fakes' are (calls("minikube")), then it runs.
+         */
+        World realMinikube() {
+            Path real = Toolkit.realMinikube();
+            Path home = state.resolveSibling("minikube-home");
+            try {
+                Files.createDirectories(home);
+                Path wrapper = bin.resolve("minikube");
+                Files.deleteIfExists(wrapper);
+                write(wrapper, "#!/usr/bin/env python3\n# records the call like the fakes, then runs the real minikube\n"
+                        + "import os, sys\nsys.path.insert(0, " + pyString(FAKES.toString()) + ")\nfrom _fake import record\n"
+                        + "record('minikube', sys.argv[1:])\nos.execv(" + pyString(real.toString()) + ", ['minikube'] + sys.argv[1:])\n");
+                wrapper.toFile().setExecutable(true);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            env.put("MINIKUBE_HOME", home.toString());
+            env.put("MINIKUBE_WANTUPDATENOTIFICATION", "false");
+            env.put("MINIKUBE_IN_STYLE", "false");
+            return this;
+        }
+
+        private static String pyString(String s) {
+            return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
         }
 
         /** Runs one of the scripts' main classes (compiled by Maven from scripts/) as a process. */
