@@ -94,7 +94,10 @@ final class Config {
     record Str(String regex, String what) implements S {}
     record Int(long min, long max) implements S {}
     record Bool() implements S {}
-    record OneOf(List<String> values) implements S {}
+    /** One of values; a value of refused is refused with its reason (a value a tool knows but the toolkit cannot use). */
+    record OneOf(List<String> values, Map<String, String> refused) implements S {
+        OneOf(List<String> values) { this(values, Map.of()); }
+    }
     record ListOf(S item) implements S {}
     record MapOf(S value, String keyRegex, String keyWhat) implements S {}
     record Obj(Map<String, S> fields) implements S {}
@@ -155,7 +158,12 @@ final class Config {
             "secret", obj("name", DNS_NAME, "valuesKey", new Str("[A-Za-z0-9_.]+", "a Helm value path")),
             "minikube", obj(
                     "profile", DNS_NAME,
-                    "driver", new OneOf(List.of("docker", "podman", "kvm2", "qemu2", "virtualbox", "hyperkit", "hyperv", "none")),
+                    // minikube v1.38's drivers (pkg/minikube/driver: Linux, macOS and Windows lists), but none
+                    "driver", new OneOf(List.of("docker", "podman", "kvm2", "qemu2", "qemu", "virtualbox", "vfkit", "krunkit",
+                            "hyperkit", "hyperv", "vmware", "parallels"), Map.of("none",
+                            "minikube refuses `minikube docker-env` for the none driver (\"'none' driver does not support 'minikube docker-env' command\"), "
+                                    + "and the profile's Docker daemon is where the images are built: use docker (or a VM driver such as kvm2, qemu2, vfkit), "
+                                    + "or deploy to that cluster with --target context and build.loadCommand")),
                     "cpus", new Int(2, 256),
                     "memoryMiB", new Int(1800, 1_048_576),
                     "diskGiB", new Int(5, 10_000),
@@ -543,6 +551,8 @@ final class Config {
                 return "expected true or false, got the string \"" + str + "\" (remove the quotes)";
             return "expected true or false, got " + got;
         }
+        if (s instanceof OneOf o && v != null && o.refused().containsKey(String.valueOf(v)))
+            return String.valueOf(v) + " is not supported: " + o.refused().get(String.valueOf(v));
         if (s instanceof OneOf o) return v != null && o.values().contains(String.valueOf(v)) ? null : "expected " + describe(s) + ", got " + got;
         return null;
     }

@@ -5,7 +5,8 @@
 // itself), preflight (the CNI warning) and deploy (the profile step).
 // Exposes: Minikube.ensure(cfg) -> Outcome (an Action and a one-line summary),
 // Minikube.cni(cfg, askMinikube) -> Cni, Minikube.delete(cfg) -> Deletion, Minikube.find(cfg) -> Profile
-// (null: none), and for tests parse(json, name), mismatches(profile, cfg), startCommand(cfg).
+// (null: none), Minikube.running(profile), Minikube.kubernetesVersion(cfg) (what helm renders for), and
+// for tests parse(json, name), mismatches(profile, cfg), startCommand(cfg), defaultKubernetesVersion(help, which).
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,7 +141,7 @@ final class Minikube {
             return new Outcome(Action.CREATED, "profile " + name + (Cmd.dryRun ? " would be created and started" : " created and started"));
         }
         List<String> bad = mismatches(p, cfg);
-        if ("Running".equals(p.status())) {
+        if (running(p)) {
             if (!bad.isEmpty()) throw mismatch(cfg, p, bad);
             List<String> enabled = enableAddons(cfg);
             return new Outcome(enabled.isEmpty() ? Action.UNCHANGED : Action.ADDONS,
@@ -152,12 +153,68 @@ final class Minikube {
         Cmd.check(Cmd.change(List.of("minikube", "start", "-p", name), startTimeout, Console::detail),
                 "minikube start", "see `minikube logs -p " + name + "`");
         List<String> enabled = enableAddons(cfg);
-        return new Outcome(Action.STARTED, "profile " + name + " was " + p.status().toLowerCase() + (Cmd.dryRun ? "; would be started" : "; started")
+        return new Outcome(Action.STARTED, "profile " + name + " was " + state(p) + (Cmd.dryRun ? "; would be started" : "; started")
                 + (enabled.isEmpty() ? "" : (Cmd.dryRun ? ", would enable addons " : ", enabled addons ") + String.join(", ", enabled)));
     }
 
+    /**
+     * The statuses minikube itself counts as running (v1.38 cmd/minikube/cmd/config/profile_list.go):
+     * Running; OK, which `profile list` reports for a running profile since v1.35
+     * (pkg/minikube/cluster/status.go names code 200 "OK"); Configured.
+     */
+    static final List<String> RUNNING = List.of("Running", "OK", "Configured");
+
+    static boolean running(Profile p) { return RUNNING.contains(p.status()); }
+
+    /** The profile's state in words: running, stopped, paused...; minikube's empty Status (no node to ask, e.g. a start that failed before its node ran) is "without a node". */
+    static String state(Profile p) {
+        return running(p) ? "running" : p.status().isEmpty() ? "without a node" : p.status().toLowerCase();
+    }
+
+    /**
+     * How long `minikube addons enable` is given: at least minikube's own bound (v1.38
+     * pkg/addons/addons.go: the manifests' apply retried for up to 2 minutes, then
+     * verifyAddonStatusInternal waits 6 minutes for the pods of ingress and others), with a minute
+     * to spare, so minikube's own message is what a slow addon ends with.
+     */
+    static final Duration ADDON_TIMEOUT = Duration.ofMinutes(9);
+
+    /**
+     * The Kubernetes version a new profile gets, or the profile's own: minikube.kubernetesVersion
+     * when it names one; else the existing profile's; else the version the installed minikube
+     * starts (its `config get kubernetes-version` when the user set one, else its default, which
+     * `minikube start --help` names: "'stable' for v1.35.1"). stable and latest map as minikube
+     * maps them. Null when no minikube answers (helm's own default then).
+     */
+    static String kubernetesVersion(Config cfg) {
+        String kv = cfg.str("minikube.kubernetesVersion");
+        if (!kv.isEmpty() && !kv.equals("stable") && !kv.equals("latest")) return kv.startsWith("v") ? kv : "v" + kv;
+        if (!Cmd.onPath("minikube")) return null;
+        if (kv.isEmpty()) {
+            Profile p;
+            try {
+                p = find(cfg);
+            } catch (Failure f) {
+                p = null; // an unreadable answer: minikube's default below
+            }
+            if (p != null && !p.kubernetesVersion().isEmpty()) return p.kubernetesVersion();
+            Cmd.Result set = Cmd.query(List.of("minikube", "config", "get", "kubernetes-version"), Duration.ofSeconds(30));
+            String own = set.ok() ? set.out().strip() : "";
+            if (own.matches("v?[0-9]+\\.[0-9]+\\.[0-9]+")) return own.startsWith("v") ? own : "v" + own;
+            if (own.equals("stable") || own.equals("latest")) kv = own;
+        }
+        Cmd.Result help = Cmd.query(List.of("minikube", "start", "--help"), Duration.ofSeconds(30));
+        return help.ok() ? defaultKubernetesVersion(help.out(), kv.equals("latest") ? "latest" : "stable") : null;
+    }
+
+    /** The version `minikube start --help` gives for 'stable' (its default) or 'latest'; null when it names none. */
+    static String defaultKubernetesVersion(String startHelp, String which) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("'" + which + "' for (v[0-9]+\\.[0-9]+\\.[0-9]+)").matcher(startHelp);
+        return m.find() ? m.group(1) : null;
+    }
+
     static Failure mismatch(Config cfg, Profile p, List<String> bad) {
-        return new Failure(Exit.PROFILE_MISMATCH, "minikube profile " + p.name() + " (" + p.status().toLowerCase()
+        return new Failure(Exit.PROFILE_MISMATCH, "minikube profile " + p.name() + " (" + state(p)
                 + ") has " + String.join(", ", bad) + "; it is left as it is",
                 "recreate it: minikube delete -p " + p.name() + " && jbang minikube-profile@taskora"
                         + "   (or keep it: --set minikube.cpus=" + p.cpus() + " --set minikube.memoryMiB=" + p.memoryMiB()
@@ -178,7 +235,7 @@ final class Minikube {
             if (doc instanceof Map<?, ?> m && !m.isEmpty() && !m.containsKey(a))
                 throw new Failure(Exit.USAGE, "minikube has no addon '" + a + "' (key minikube.addons)",
                         "see `minikube addons list -p " + cfg.profile() + "`");
-            Cmd.check(Cmd.change(List.of("minikube", "addons", "enable", a, "-p", cfg.profile()), Duration.ofMinutes(5)),
+            Cmd.check(Cmd.change(List.of("minikube", "addons", "enable", a, "-p", cfg.profile()), ADDON_TIMEOUT),
                     "minikube addons enable " + a, null);
             enabled.add(a);
         }

@@ -63,11 +63,17 @@ final class Release {
     }
 
     /**
-     * The Kubernetes version the chart is rendered for: minikube.kubernetesVersion, else the
-     * reachable cluster's own (kubectl version), else helm's default.
+     * The Kubernetes version the chart is rendered for. On Minikube: minikube.kubernetesVersion,
+     * else the profile's, else the one the installed minikube gives a new profile (so a fresh
+     * profile, with no kube-context yet, never leaves helm to its own default, 1.27 or 1.28 for
+     * Helm 3.12 and 3.13, below the chart's kubeVersion). Otherwise the reachable cluster's own
+     * (kubectl version), else helm's default.
      */
     static String targetKubernetesVersion(Config cfg) {
-        if (cfg.minikube() && !cfg.str("minikube.kubernetesVersion").matches("|stable|latest")) return cfg.str("minikube.kubernetesVersion");
+        if (cfg.minikube()) {
+            String v = Minikube.kubernetesVersion(cfg);
+            if (v != null) return v;
+        }
         Cmd.Result r = Cmd.query(cfg.kubectl("version", "-o", "json"));
         if (!r.ok() || r.out().isBlank()) return null;
         String v = Json.text(Json.parse(r.out(), "kubectl version -o json"), "serverVersion", "gitVersion");

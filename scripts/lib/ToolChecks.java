@@ -1,11 +1,13 @@
 // Preflight's checks: the tools Taskora Deploy needs (docker with a reachable daemon and BuildKit,
 // minikube, kubectl, helm, Java; each against preflight.minVersions), the optional AI tools
 // (reported, never required), the kube-context with --target context, the host's CPUs, memory and
-// disk against the Minikube profile, and the NetworkPolicy/CNI warning. One Check per row.
+// disk against the Minikube profile (with the docker driver Docker's own CPUs and memory, `docker
+// info`), and the NetworkPolicy/CNI warning. One Check per row. The docker daemon is required
+// only where deploy needs one here (localDaemonNeeded).
 // Used by preflight (the step itself) and deploy (its first step).
 // Exposes: ToolChecks.checks(cfg) -> List<Check>, failedRequired(checks), print(checks) (the table,
 // each failed row's fix under it, a one-line verdict), printJson(checks), version(text) (the first
-// dotted version in a tool's output), atLeast(have, need); for tests buildKit(...),
+// dotted version in a tool's output), atLeast(have, need); for tests buildKit(...), dockerResources(...),
 // networkPolicyEnforcement(...), networkPoliciesOnBy(cfg), warning(check).
 
 import java.nio.file.Files;
@@ -94,8 +96,10 @@ final class ToolChecks {
         if (dv != null) {
             Cmd.Result server = Cmd.query("docker", "version", "--format", "{{.Server.Version}}");
             String sv = version(server.out());
-            out.add(new Check("docker daemon", true, server.ok() && sv != null, server.ok() && sv != null ? sv : "unreachable",
-                    "reachable", "start the Docker daemon (systemctl start docker) and check that your user may use it"));
+            boolean needDaemon = localDaemonNeeded(cfg);
+            out.add(new Check("docker daemon", needDaemon, server.ok() && sv != null, server.ok() && sv != null ? sv : "unreachable",
+                    needDaemon ? "reachable" : "not needed (minikube.driver " + cfg.str("minikube.driver") + ": images are built in the profile's own Docker daemon)",
+                    "start the Docker daemon (systemctl start docker) and check that your user may use it"));
             boolean modern = atLeast(dv, "23");
             out.add(buildKit(dv, modern ? Cmd.query("docker", "buildx", "version") : null, System.getenv("DOCKER_BUILDKIT")));
         }
@@ -137,16 +141,22 @@ final class ToolChecks {
             out.add(new Check(t.name(), false, t.version() != null, t.version() != null ? t.version() : "not found", "optional",
                     "without it " + t.withoutIt() + "; to have it: " + t.install()));
 
-        // The host against the profile (only matters when Minikube runs here).
-        long cpus = Runtime.getRuntime().availableProcessors();
+        // The host against the profile (only matters when Minikube runs here). With the docker driver
+        // the profile is a container, held to what Docker itself has (`docker info`: on Docker Desktop
+        // its VM's share, set in its settings), which minikube start refuses to exceed.
         long wantCpus = cfg.num("minikube.cpus");
-        out.add(new Check("host CPUs", onMinikube, cpus >= wantCpus, String.valueOf(cpus), ">= " + wantCpus + " (minikube.cpus)",
-                "use a bigger host, or ask for fewer: --set minikube.cpus=" + Math.max(2, cpus)));
-        long memMiB = memTotalMiB();
         long wantMem = cfg.num("minikube.memoryMiB");
-        out.add(new Check("host memory", onMinikube, memMiB < 0 || memMiB >= wantMem, memMiB < 0 ? "unknown" : memMiB + " MiB",
-                ">= " + wantMem + " MiB (minikube.memoryMiB)",
-                "free memory or ask for less: --set minikube.memoryMiB=" + Math.max(2048, memMiB / 2)));
+        if (onMinikube && "docker".equals(cfg.str("minikube.driver")) && dv != null) {
+            out.addAll(dockerResources(Cmd.query("docker", "info", "--format", "{{.NCPU}} {{.MemTotal}}"), wantCpus, wantMem));
+        } else {
+            long cpus = Runtime.getRuntime().availableProcessors();
+            out.add(new Check("host CPUs", onMinikube, cpus >= wantCpus, String.valueOf(cpus), ">= " + wantCpus + " (minikube.cpus)",
+                    "use a bigger host, or ask for fewer: --set minikube.cpus=" + Math.max(2, cpus)));
+            long memMiB = memTotalMiB();
+            out.add(new Check("host memory", onMinikube, memMiB < 0 || memMiB >= wantMem, memMiB < 0 ? "unknown" : memMiB + " MiB",
+                    ">= " + wantMem + " MiB (minikube.memoryMiB)",
+                    "free memory or ask for less: --set minikube.memoryMiB=" + Math.max(2048, memMiB / 2)));
+        }
         long freeGiB = freeDiskGiB();
         long wantDisk = cfg.num("minikube.diskGiB");
         out.add(new Check("free disk", onMinikube, freeGiB >= wantDisk, freeGiB + " GiB", ">= " + wantDisk + " GiB (minikube.diskGiB)",
@@ -219,6 +229,36 @@ final class ToolChecks {
         return new Check("docker BuildKit", true, false, "no buildx plugin (client " + clientVersion + ")", need,
                 "install the buildx plugin: Docker's apt/rpm repository's docker-buildx-plugin, or its release binary as "
                         + "~/.docker/cli-plugins/docker-buildx (https://docs.docker.com/go/buildx/); or put a Docker 20.10 to 22 client first on PATH");
+    }
+
+    /**
+     * Whether deploy needs a Docker daemon on this machine: for the local image store (target
+     * context), and for the docker driver, whose profile is one of its containers. With another
+     * driver on Minikube (kvm2, qemu2, vfkit, virtualbox...) images are built in the profile's own
+     * daemon through docker-env, and only the docker client is needed here.
+     */
+    static boolean localDaemonNeeded(Config cfg) {
+        return !cfg.minikube() || "docker".equals(cfg.str("minikube.driver"));
+    }
+
+    /**
+     * Docker's own CPUs and memory (`docker info --format '{{.NCPU}} {{.MemTotal}}'`, bytes) against
+     * the profile, as minikube start compares them for the docker driver (v1.38
+     * cmd/minikube/cmd/start.go validateCPUCount, start_flags.go getMemorySize: "Docker Desktop
+     * has only N MB memory but you specified M MB"). Two required rows; unknown when docker does not answer.
+     */
+    static List<Check> dockerResources(Cmd.Result info, long wantCpus, long wantMiB) {
+        String[] f = info.ok() ? info.out().strip().split("\\s+") : new String[0];
+        long cpus = f.length == 2 && f[0].matches("[0-9]+") ? Long.parseLong(f[0]) : -1;
+        long memMiB = f.length == 2 && f[1].matches("[0-9]+") ? Long.parseLong(f[1]) >> 20 : -1;
+        String settings = "Docker Desktop: Settings > Resources > Advanced (then Apply & restart); a Docker Engine on Linux has the host's";
+        return List.of(
+                new Check("docker CPUs", true, cpus < 0 || cpus >= wantCpus, cpus < 0 ? "unknown" : String.valueOf(cpus),
+                        ">= " + wantCpus + " (minikube.cpus)",
+                        "give Docker more CPUs (" + settings + "), or ask for fewer: --set minikube.cpus=" + Math.max(2, cpus)),
+                new Check("docker memory", true, memMiB < 0 || memMiB >= wantMiB, memMiB < 0 ? "unknown" : memMiB + " MiB",
+                        ">= " + wantMiB + " MiB (minikube.memoryMiB)",
+                        "give Docker more memory (" + settings + "), or ask for less: --set minikube.memoryMiB=" + Math.max(1800, memMiB - 512)));
     }
 
     static String minVersion(Config cfg, String tool, String dflt) {

@@ -104,6 +104,26 @@ class ConfigTest {
         assertTrue(set.getMessage().endsWith("got 'weave'"), set.getMessage());
     }
 
+    /**
+     * Issue 22: minikube.driver takes minikube v1.38's drivers (vfkit and krunkit among them), and
+     * refuses none with the reason: the image store runs `minikube docker-env`, which minikube
+     * refuses for none. Before the fix none was accepted and vfkit, krunkit refused.
+     */
+    @Test
+    void minikubeDriverTakesV138sDriversButNone() throws Exception {
+        for (String ok : List.of("docker", "podman", "kvm2", "qemu2", "virtualbox", "vfkit", "krunkit", "hyperkit", "hyperv"))
+            assertEquals(ok, load(List.of("minikube.driver=" + ok)).str("minikube.driver"));
+        Failure set = assertThrows(Failure.class, () -> load(List.of("minikube.driver=none")));
+        assertEquals(Exit.USAGE, set.exitCode);
+        assertTrue(set.getMessage().startsWith("--set minikube.driver: none is not supported: minikube refuses `minikube docker-env` for the none driver"),
+                set.getMessage());
+        assertTrue(set.getMessage().contains("'none' driver does not support 'minikube docker-env' command"), "minikube's own words: " + set.getMessage());
+        Failure file = rejected(repoYamlWith("driver: docker", "driver: none"));
+        assertTrue(file.getMessage().startsWith("taskora.yaml: minikube.driver: none is not supported: "), file.getMessage());
+        assertTrue(assertThrows(Failure.class, () -> load(List.of("minikube.driver=xhyve"))).getMessage()
+                .contains("expected one of docker, podman, kvm2, qemu2, qemu, virtualbox, vfkit, krunkit"));
+    }
+
     @Test
     void duplicateKeysAndBrokenYamlAreRejected() throws Exception {
         assertEquals(Exit.USAGE, rejected(Files.readString(REPO_CONFIG) + "\ntarget: context\n").exitCode);

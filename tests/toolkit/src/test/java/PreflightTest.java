@@ -47,7 +47,7 @@ class PreflightTest {
         Toolkit.World w = new Toolkit.World(tmp);
         Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString()).expect(0);
         assertTrue(r.out().contains("preflight: all required checks passed"), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("minikube ") && l.contains("1.34.0")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("minikube ") && l.contains("1.38.1")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("kagent ") && l.contains("ok")), "optional kagent found: " + r.out());
         assertTrue(w.calls("kubectl-ai").contains("kubectl-ai version"));
     }
@@ -61,15 +61,61 @@ class PreflightTest {
         assertTrue(row.contains("FAIL") && row.contains("3.22.0") && row.contains(">= 3.30"), row);
     }
 
+    /** Another driver than docker: the profile is a VM on this host, held to the host's CPUs. */
     @Test
     void hostResourcesAreCheckedAgainstTheProfile() {
         Toolkit.World w = new Toolkit.World(tmp);
         Toolkit.Run r = w.script("Preflight", "--config", Toolkit.FIXTURE.resolve("taskora.yaml").toString(),
-                "--set", "minikube.cpus=256").expect(Exit.CHECK_FAILED);
+                "--set", "minikube.driver=kvm2", "--set", "minikube.cpus=256").expect(Exit.CHECK_FAILED);
         long cpus = Runtime.getRuntime().availableProcessors();
         assertEquals(List.of("host CPUs", "required", "FAIL", String.valueOf(cpus), ">= 256 (minikube.cpus)",
                 "fix: use a bigger host, or ask for fewer: --set minikube.cpus=" + Math.max(2, cpus)), Toolkit.tableRow(r.out(), "CHECK", "host CPUs"),
                 "the row, and its fix printed under it\n" + r.out());
+    }
+
+    /**
+     * Issue 22: with the docker driver the profile is a container, and minikube start refuses more
+     * CPUs or memory than Docker itself has ("Docker Desktop has only N MB memory but you specified
+     * M MB"): preflight asks the real Docker (`docker info`), with a fix naming Docker Desktop's
+     * settings. Before the fix it counted the JVM's CPUs and /proc/meminfo (unknown, and passing,
+     * on macOS and Windows), and these rows did not exist.
+     */
+    @Test
+    void theDockerDriverIsCheckedAgainstDockersOwnCpusAndMemory() {
+        String[] info = Toolkit.docker("info", "--format", "{{.NCPU}} {{.MemTotal}}").expect(0).out().strip().split(" ");
+        long cpus = Long.parseLong(info[0]), memMiB = Long.parseLong(info[1]) >> 20;
+        Toolkit.World w = new Toolkit.World(tmp);
+        Toolkit.Run fits = w.script("Preflight", "--config", fixture(), "--set", "minikube.cpus=" + Math.max(2, cpus),
+                "--set", "minikube.memoryMiB=" + memMiB).expect(0);
+        assertTrue(row(fits, "docker CPUs").contains(" ok ") && row(fits, "docker memory").contains(memMiB + " MiB"), fits.out());
+        assertEquals(null, row(fits, "host CPUs"), "the host's own count says nothing of Docker's share:\n" + fits.out());
+        Toolkit.Run big = w.script("Preflight", "--config", fixture(), "--set", "minikube.cpus=" + (cpus + 1),
+                "--set", "minikube.memoryMiB=" + (memMiB + 1)).expect(Exit.CHECK_FAILED);
+        assertEquals(List.of("docker memory", "required", "FAIL", memMiB + " MiB", ">= " + (memMiB + 1) + " MiB (minikube.memoryMiB)",
+                "fix: give Docker more memory (Docker Desktop: Settings > Resources > Advanced (then Apply & restart); a Docker Engine on "
+                        + "Linux has the host's), or ask for less: --set minikube.memoryMiB=" + Math.max(1800, memMiB - 512)),
+                Toolkit.tableRow(big.out(), "CHECK", "docker memory"), big.out());
+        assertTrue(row(big, "docker CPUs").contains("FAIL") && row(big, "docker CPUs").contains(">= " + (cpus + 1) + " (minikube.cpus)")
+                && row(big, "docker CPUs").contains("Docker Desktop: Settings > Resources"), big.out());
+    }
+
+    /**
+     * Issue 22: a Docker daemon on this machine is required only where deploy needs one: the docker
+     * driver, or the local image store (target context). With a VM driver the images are built in
+     * the profile's own daemon, so an unreachable local daemon is reported, not a failure. Before
+     * the fix the row was always required.
+     */
+    @Test
+    void aLocalDaemonIsRequiredOnlyWhereTheImageStoreNeedsIt() {
+        Toolkit.World w = new Toolkit.World(tmp);
+        java.util.Map<String, String> noDaemon = java.util.Map.of("DOCKER_HOST", "unix://" + tmp.resolve("no-docker.sock"));
+        Toolkit.Run vm = w.script("Preflight", noDaemon, "--config", fixture(), "--set", "minikube.driver=qemu2").expect(0);
+        assertTrue(row(vm, "docker daemon").contains("optional") && row(vm, "docker daemon").contains("unreachable")
+                && row(vm, "docker daemon").contains("not needed (minikube.driver qemu2"), vm.out());
+        Toolkit.Run kic = w.script("Preflight", noDaemon, "--config", fixture()).expect(Exit.CHECK_FAILED);
+        assertTrue(row(kic, "docker daemon").contains("required") && row(kic, "docker daemon").contains("FAIL"), kic.out());
+        Toolkit.Run context = w.script("Preflight", noDaemon, "--config", fixture(), "--context", "kind-test").expect(Exit.CHECK_FAILED);
+        assertTrue(row(context, "docker daemon").contains("required") && row(context, "docker daemon").contains("FAIL"), context.out());
     }
 
     @Test
@@ -83,7 +129,7 @@ class PreflightTest {
         assertEquals(Boolean.FALSE, Json.at(minikube, "ok"));
         assertTrue(Json.text(minikube, "hint").contains("minikube"));
         assertEquals(List.of("java", "docker", "docker daemon", "docker BuildKit", "minikube", "kubectl", "helm",
-                        "kubectl-ai", "kagent", "docker ai", "host CPUs", "host memory", "free disk"),
+                        "kubectl-ai", "kagent", "docker ai", "docker CPUs", "docker memory", "free disk"),
                 checks.stream().map(c -> Json.text(c, "name")).toList(), "one object per check, in the table's order");
     }
 
