@@ -37,7 +37,7 @@ class CaughtBeforeChangeTest {
 
     /** Nothing that changes anything ran: no minikube start, docker build, create, helm upgrade or uninstall. */
     static void nothingChanged(Toolkit.World w, Toolkit.Run r) {
-        assertTrue(w.allCalls().stream().noneMatch(c -> c.startsWith("minikube start") || c.contains(" create ") || c.startsWith("helm upgrade")
+        assertTrue(w.allCalls().stream().noneMatch(c -> c.startsWith("minikube start -p") || c.contains(" create ") || c.startsWith("helm upgrade")
                 || c.startsWith("helm uninstall") || c.contains(" delete ")), w.allCalls().toString());
         assertFalse(r.out().contains("docker build -f") && !r.out().contains("[dry-run]"), "no image built:\n" + r.out());
     }

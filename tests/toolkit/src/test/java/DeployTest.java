@@ -160,7 +160,7 @@ class DeployTest {
         Path app = Toolkit.fixture(tmp.resolve("app"));
         Toolkit.World w = new Toolkit.World(tmp);
         Toolkit.Run r = deploy(w, app, Map.of()).expect(0);
-        List<String> changes = w.allCalls().stream().filter(c -> c.startsWith("minikube start") || c.startsWith("kubectl --context tiny create")
+        List<String> changes = w.allCalls().stream().filter(c -> c.startsWith("minikube start -p") || c.startsWith("kubectl --context tiny create")
                 || c.startsWith("helm upgrade") || c.startsWith("kubectl --context tiny rollout") || c.startsWith("kubectl --context tiny port-forward")).toList();
         assertEquals(7, changes.size(), changes.toString());
         assertTrue(changes.get(0).startsWith("minikube start -p tiny"));
@@ -192,7 +192,7 @@ class DeployTest {
         int before = w.allCalls().size();
         Toolkit.Run again = deploy(w, app, Map.of(), "--skip-smoke").expect(0);
         List<String> later = w.allCalls().subList(before, w.allCalls().size());
-        assertTrue(later.stream().noneMatch(c -> c.startsWith("helm upgrade") || c.startsWith("minikube start") || c.contains(" create ")),
+        assertTrue(later.stream().noneMatch(c -> c.startsWith("helm upgrade") || c.startsWith("minikube start -p") || c.contains(" create ")),
                 "a second run with nothing changed changes nothing: " + later);
         assertFalse(again.out().contains("docker build -f"), again.out());
         assertTrue(again.out().contains("is up to date; helm not run"), again.out());
@@ -261,7 +261,7 @@ class DeployTest {
         Toolkit.Run r = deploy(w, app, Map.of(), "--skip-smoke").expect(Exit.CHECK_FAILED);
         assertTrue(r.err().contains("lacks key(s) database-password, mcp-service-token, llm-api-key; it is never overwritten"), r.err());
         assertTrue(w.calls("helm").stream().noneMatch(c -> c.startsWith("helm upgrade")));
-        assertTrue(w.calls("minikube").stream().noneMatch(c -> c.startsWith("minikube start")) && !r.out().contains("docker build -f"),
+        assertTrue(w.calls("minikube").stream().noneMatch(c -> c.startsWith("minikube start -p")) && !r.out().contains("docker build -f"),
                 "caught in the checks, before anything changes: " + w.allCalls());
     }
 
@@ -307,7 +307,7 @@ class DeployTest {
                 rollout = out.indexOf("[dry-run] $ kubectl --context tiny rollout status deployment -n tiny-ns -l app.kubernetes.io/instance=tiny");
         assertTrue(start >= 0 && start < build && build < ns && ns < helm && helm < rollout, "ordered, copyable plan:\n" + out);
         assertTrue(out.contains("dry run: 7 command(s) planned, none run; every check passed"), out);
-        assertTrue(w.allCalls().stream().noneMatch(c -> c.startsWith("minikube start") || c.contains(" create ") || c.startsWith("helm upgrade")),
+        assertTrue(w.allCalls().stream().noneMatch(c -> c.startsWith("minikube start -p") || c.contains(" create ") || c.startsWith("helm upgrade")),
                 w.allCalls().toString());
         for (String ref : images) assertTrue(Toolkit.docker("image", "inspect", ref).exit() != 0, "no image built: " + ref);
     }
@@ -326,7 +326,7 @@ class DeployTest {
         assertTrue(calico.out().contains("[dry-run] $ minikube start -p tiny --driver=docker --cpus=2 --memory=2048mb --disk-size=5g --cni=calico --addons=ingress"),
                 calico.out());
         assertFalse(calico.out().contains("warning:"), calico.out());
-        assertTrue(w.allCalls().stream().noneMatch(c -> c.startsWith("minikube start")), w.allCalls().toString());
+        assertTrue(w.allCalls().stream().noneMatch(c -> c.startsWith("minikube start -p")), w.allCalls().toString());
     }
 
     @Test
