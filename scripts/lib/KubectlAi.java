@@ -155,8 +155,8 @@ final class KubectlAi {
      * One custom tool. kubectl-ai v0.0.28 reads this file with sigs.k8s.io/yaml, which matches JSON
      * field names: `command_desc` and `is_interactive` (yaml tags only) are silently dropped, so the
      * exact command goes into the description, the one text the model is shown. Its `command` is
-     * the part before the first placeholder: kubectl-ai puts it in front of a model's command that
-     * lacks it, and runs the result with bash.
+     * the command's words before its options: kubectl-ai puts it in front of a model's simple
+     * command that lacks it, and runs the result with bash (it is no fence; the token is).
      */
     private static Map<String, Object> tool(String name, String description, List<String> argv) {
         String command = Cmd.show(argv);
