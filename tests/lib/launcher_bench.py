@@ -26,12 +26,19 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def direct_command(launcher, ref, env):
+    # JBang reports the main class only of a script it has built: from a fresh clone (a new path,
+    # so a new cache entry) nothing is built yet
+    build = subprocess.run([launcher, "build", ref], capture_output=True, text=True, env=env, timeout=600)
+    if build.returncode != 0:
+        sys.exit("launcher_bench: %s build %s failed (exit %d): %s" % (launcher, ref, build.returncode, build.stderr.strip()))
     info = subprocess.run([launcher, "info", "tools", ref], capture_output=True, text=True, env=env, timeout=600)
     if info.returncode != 0:
         sys.exit("launcher_bench: %s info tools %s failed (exit %d): %s" % (launcher, ref, info.returncode, info.stderr.strip()))
     i = json.loads(info.stdout)
     java = os.path.join(i["availableJdkPath"], "bin", "java") if i.get("availableJdkPath") else "java"
     cp = os.pathsep.join([i["applicationJar"]] + i.get("resolvedDependencies", []))
+    if "mainClass" not in i or "applicationJar" not in i:
+        sys.exit("launcher_bench: %s info tools %s names no main class or jar: %s" % (launcher, ref, info.stdout.strip()[:300]))
     return [java] + i.get("runtimeOptions", []) + ["-classpath", cp, i["mainClass"]]
 
 
