@@ -181,8 +181,29 @@ def test_restricted_pod_security(values):
             assert sc["capabilities"]["drop"] == ["ALL"] and not sc["capabilities"].get("add"), name
             assert not sc.get("privileged"), name
             assert c["resources"]["requests"] and c["resources"]["limits"], name
-    sa = objs.get("ServiceAccount")
-    assert sa["automountServiceAccountToken"] is False
+    # every ServiceAccount (the app's, and the one ai-ops hands kubectl-ai a token of) mounts no token
+    assert len(objs.kind("ServiceAccount")) == 2
+    for sa in objs.kind("ServiceAccount"):
+        assert sa["automountServiceAccountToken"] is False, sa["metadata"]["name"]
+
+
+def test_ai_ops_identity_reads_the_namespace_and_scales_but_never_secrets(dev):
+    """templates/ai-ops/rbac.yaml: what an external AI engine may do (docs/AI-OPS.md, "The boundary")."""
+    sa = dev.get("ServiceAccount", "ai-ops")
+    role = dev.get("Role", "ai-ops")
+    binding = dev.get("RoleBinding", "ai-ops")
+    assert not dev.kind("ClusterRole") and not dev.kind("ClusterRoleBinding")
+    assert binding["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": role["metadata"]["name"]}
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": sa["metadata"]["name"], "namespace": "taskora"}]
+    for rule in role["rules"]:
+        assert "*" not in rule["resources"] and "*" not in rule["verbs"] and "*" not in rule["apiGroups"], rule
+        assert not {"secrets", "namespaces", "persistentvolumeclaims/delete"} & set(rule["resources"]), rule
+        assert not {"delete", "deletecollection", "create", "escalate", "bind", "impersonate"} & set(rule["verbs"]), rule
+    writes = {(g, r) for rule in role["rules"] for g in rule["apiGroups"] for r in rule["resources"]
+              if set(rule["verbs"]) & {"update", "patch"}}
+    assert writes == {("apps", "deployments/scale"), ("apps", "statefulsets/scale"), ("apps", "deployments"), ("apps", "statefulsets")}
+    off = render("values-dev.yaml", sets=("aiOps.serviceAccount.create=false",))
+    assert not off.kind("Role") and len(off.kind("ServiceAccount")) == 1
 
 
 def test_postgresql_runs_read_only_as_999_with_writable_dirs(dev):
