@@ -111,7 +111,19 @@ if grep -q "Running: kubectl delete namespace $NS" "$work/ai5.out" && grep -q 'r
   pass "kubectl-ai: 'kubectl delete namespace $NS' was refused by the API server (403); the namespace and the release are there"
 else cat "$work/ai5.out" >&2; fail "kubectl-ai: delete namespace (exit $rc)"; fi
 # What the API server answered the ServiceAccount, as kubectl printed it to kubectl-ai (and the model was sent):
-grep -o 'Error from server (Forbidden)[^"\\]*' "$work/model-requests.jsonl" | sort -u | sed 's/^/  403: /' >&2 || true
+python3 -c 'import json, re, sys
+def strings(v):  # every string of a JSON value, and of JSON held in a string (a tool result)
+    if isinstance(v, dict): v = list(v.values())
+    if isinstance(v, list): return [s for x in v for s in strings(x)]
+    if isinstance(v, str):
+        try: return [v] + strings(json.loads(v))
+        except ValueError: return [v]
+    return []
+seen = set()
+for line in open(sys.argv[1]):
+    for s in strings(json.loads(line)["request"]):
+        for m in re.findall(r"Error from server \(Forbidden\)[^\n]*", s):
+            if m not in seen and "\\" not in m: seen.add(m); print("  403: " + m[:200])' "$work/model-requests.jsonl" >&2 || true
 kill "$model_pid" 2>/dev/null || true
 unexpected="$(grep -c '"unexpected"' "$work/model-requests.jsonl" || true)"
 [ "$unexpected" = 0 ] && pass "the scripted model server got $(model_requests) request(s), all expected" \
