@@ -364,7 +364,7 @@ final class KubectlAi {
                     "env", "TMPDIR=" + f.dir(), "XDG_CONFIG_HOME=" + f.dir().resolve("config"), "HOME=" + f.dir(), "KUBECONFIG=" + f.kubeconfig()));
             argv.addAll(argv(p, AiTools.model(cfg), f, yes, request));
             Console.info(Console.dim("kubectl-ai works on context " + context + ", namespace " + cfg.namespace()
-                    + ", release " + cfg.release() + ", as ServiceAccount ai-ops (token for " + TOKEN_DURATION + ")"
+                    + ", release " + cfg.release() + ", as the release's ai-ops ServiceAccount (a token for " + TOKEN_DURATION + ")"
                     + (yes ? "; --yes: its changes run without asking" : "; changes need approval")));
             if (Console.verbose) {
                 Console.detail("generated tools file " + f.tools() + ":\n" + text(f.tools()));
