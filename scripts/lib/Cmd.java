@@ -33,6 +33,10 @@ final class Cmd {
 
     static final int NOT_FOUND = 127;
     static final int TIMED_OUT = 124;
+    /** The command said it had finished (Line.finishedWhen) but did not exit, so it was stopped. */
+    static final int STOPPED_WHEN_FINISHED = 125;
+    /** How long a command that says it has finished is given to exit before it is stopped. */
+    static final Duration FINISHED_GRACE = Duration.ofSeconds(3);
 
     record Result(int exit, String out, String err, boolean skipped) {
         boolean ok() { return exit == 0; }
@@ -67,20 +71,26 @@ final class Cmd {
      * before the Minikube profile exists: `eval $(minikube -p P docker-env) &&`).
      */
     record Line(List<String> argv, Map<String, String> env, String preamble, String stdin, String stdinShown,
-                Duration timeout, Consumer<String> lines, boolean outlives) {
-        Line env(Map<String, String> e, String preamble) { return new Line(argv, Map.copyOf(e), preamble, stdin, stdinShown, timeout, lines, outlives); }
+                Duration timeout, Consumer<String> lines, boolean outlives, java.util.function.BooleanSupplier finished) {
+        Line env(Map<String, String> e, String preamble) { return new Line(argv, Map.copyOf(e), preamble, stdin, stdinShown, timeout, lines, outlives, finished); }
         Line env(Map<String, String> e) { return env(e, null); }
         /** stdin and what the plan shows of it (secret values masked); never the text itself. */
-        Line stdin(String text, String shown) { return new Line(argv, env, preamble, text, shown, timeout, lines, outlives); }
-        Line timeout(Duration d) { return new Line(argv, env, preamble, stdin, stdinShown, d, lines, outlives); }
-        Line lines(Consumer<String> sink) { return new Line(argv, env, preamble, stdin, stdinShown, timeout, sink, outlives); }
+        Line stdin(String text, String shown) { return new Line(argv, env, preamble, text, shown, timeout, lines, outlives, finished); }
+        Line timeout(Duration d) { return new Line(argv, env, preamble, stdin, stdinShown, d, lines, outlives, finished); }
+        Line lines(Consumer<String> sink) { return new Line(argv, env, preamble, stdin, stdinShown, timeout, sink, outlives, finished); }
+        /**
+         * For a command that may not exit once its work is done (kubectl-ai v0.0.28, see
+         * KubectlAi): when `done` says so and the command has not exited FINISHED_GRACE later, it
+         * is stopped, and its Result has the exit STOPPED_WHEN_FINISHED with all it printed.
+         */
+        Line finishedWhen(java.util.function.BooleanSupplier done) { return new Line(argv, env, preamble, stdin, stdinShown, timeout, lines, outlives, done); }
         /**
          * Not destroyed when this JVM exits (Ctrl-C, TERM): for a command that must be left to finish
          * what a signal makes it do, as an atomic helm upgrade rolls back; its caller waits for it.
          * (Process.destroy(), which every other command gets at exit, also closes its pipes: the
          * next line helm writes kills it with SIGPIPE, half-way, and the release stays pending.)
          */
-        Line outlivesExit() { return new Line(argv, env, preamble, stdin, stdinShown, timeout, lines, true); }
+        Line outlivesExit() { return new Line(argv, env, preamble, stdin, stdinShown, timeout, lines, true, finished); }
 
         /** As a shell line: `K=V ... argv`, then the heredoc of stdin. Copyable. */
         String shown() {
@@ -98,7 +108,7 @@ final class Cmd {
     }
 
     static Line line(List<String> argv) {
-        return new Line(List.copyOf(argv), Map.of(), null, null, null, Duration.ofSeconds(60), null, false);
+        return new Line(List.copyOf(argv), Map.of(), null, null, null, Duration.ofSeconds(60), null, false, null);
     }
 
     static Line line(String... argv) {
@@ -180,7 +190,8 @@ final class Cmd {
         if (!l.outlives()) pe.destroyOnExit();
         if (l.stdin() != null) pe.redirectInput(new ByteArrayInputStream(l.stdin().getBytes(StandardCharsets.UTF_8)));
         try {
-            int code = pe.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).execute().getExitValue();
+            int code = l.finished() == null ? pe.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).execute().getExitValue()
+                    : watch(pe.start(), l.finished(), timeout);
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), false);
         } catch (TimeoutException e) {
             return new Result(TIMED_OUT, out.toString(StandardCharsets.UTF_8),
@@ -192,6 +203,36 @@ final class Cmd {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Failure(Exit.COMMAND_FAILED, "interrupted while running " + argv.get(0));
+        }
+    }
+
+    /** Waits for the process, as execute() with a timeout does, and stops it once it says it has finished but stays. */
+    private static int watch(StartedProcess sp, java.util.function.BooleanSupplier finished, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long finishedAt = 0;
+        while (true) {
+            try {
+                return sp.getFuture().get(200, TimeUnit.MILLISECONDS).getExitValue();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof InvalidExitValueException iv ? iv : new IllegalStateException(e.getCause());
+            } catch (TimeoutException e) {
+                long now = System.nanoTime();
+                if (finishedAt == 0 && finished.getAsBoolean()) finishedAt = now;
+                boolean stop = finishedAt != 0 && now - finishedAt > FINISHED_GRACE.toNanos();
+                if (stop || now > deadline) {
+                    sp.getProcess().destroy();
+                    sp.getProcess().waitFor(5, TimeUnit.SECONDS);
+                    sp.getProcess().destroyForcibly();
+                    try {
+                        sp.getFuture().get(5, TimeUnit.SECONDS); // its output, read to the end
+                    } catch (java.util.concurrent.ExecutionException | TimeoutException ignored) {
+                        // it was stopped: the exit below says so
+                    }
+                    if (stop) return STOPPED_WHEN_FINISHED;
+                    throw new TimeoutException();
+                }
+            }
         }
     }
 

@@ -371,7 +371,7 @@ final class KubectlAi {
                 Console.detail("generated prompt " + f.prompt() + ":\n" + text(f.prompt()));
             }
             if (yes && audit != null) audit.record(List.of(Cmd.show(argv)), Changes.Audited.of(Changes.Outcome.STARTED_UNATTENDED));
-            Cmd.Result r = Cmd.change(argv, Duration.ofSeconds(timeout(cfg)));
+            Cmd.Result r = settled(Cmd.change(Cmd.line(argv).timeout(Duration.ofSeconds(timeout(cfg))).finishedWhen(() -> agentLoopEnded(f))));
             if (r.exit() == Cmd.NOT_FOUND || r.exit() == 127) // (127: env's answer when kubectl-ai is not on PATH)
                 throw new Failure(Exit.USAGE, "kubectl-ai was not found on PATH", "install it, or use --engine builtin");
             if (r.skipped()) return Exit.OK;
@@ -401,6 +401,35 @@ final class KubectlAi {
         } finally {
             remove(f);
         }
+    }
+
+    /**
+     * kubectl-ai v0.0.28 in --quiet mode can stay after its answer, forever: its agent goroutine
+     * ends the loop by setting its state to Exited without sending a message, while the terminal
+     * UI checks that state only after each message it prints (pkg/agent/conversation.go "RunOnce
+     * mode, exiting agent loop", pkg/ui/terminal.go Run). When the UI looks before the state is
+     * set, as on a busy machine, nothing wakes it. Its log says when the loop has ended.
+     */
+    static boolean agentLoopEnded(Files3 f) {
+        Path log = f.dir().resolve("kubectl-ai.log"); // klog's file: os.TempDir()/kubectl-ai.log (cmd/main.go)
+        try {
+            return Files.exists(log) && Files.readString(log).contains(LOOP_ENDED);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    static final String LOOP_ENDED = "RunOnce mode, exiting agent loop";
+
+    /**
+     * kubectl-ai's exit had it not stayed (see agentLoopEnded): 1 when it printed an error (its
+     * LastErr, which the UI would have returned), else 0. Any other result is as it was.
+     */
+    static Cmd.Result settled(Cmd.Result r) {
+        if (r.exit() != Cmd.STOPPED_WHEN_FINISHED) return r;
+        boolean failed = Console.visible(r.out()).lines().anyMatch(l -> l.strip().startsWith("Error: "));
+        Console.detail("kubectl-ai ended its work but did not exit; it was stopped (" + (failed ? "it printed an error" : "no error") + ")");
+        return new Cmd.Result(failed ? 1 : 0, r.out(), r.err(), false);
     }
 
     static long timeout(Config cfg) {

@@ -66,6 +66,8 @@ AI_ENV=(env PATH="$ai_bin:$PATH" HOME="$ai_home" OPENAI_API_KEY="$ai_key" OPENAI
         XDG_STATE_HOME="$work/ai-audit" TMPDIR="$work/ai-tmp")
 ai_ops() { "${AI_ENV[@]}" "$JBANG" ai-ops@taskora "${DEPLOY[@]}" --engine kubectl-ai --set aiOps.model=scripted "$@"; }
 model_requests() { grep -c . "$work/model-requests.jsonl" 2>/dev/null || echo 0; }
+# The last lines of an output, on the FAIL line itself: CI's excerpt of a failed run keeps FAIL lines.
+said() { tail -n 3 "$1" | tr -s ' \n' ' ' | cut -c1-300; }
 
 # a. A read-only question, answered from what kubectl printed with the ServiceAccount's token.
 rc=0
@@ -73,14 +75,14 @@ ai_ops "which backend pods are running?" >"$work/ai1.out" 2>&1 || rc=$?
 if [ $rc -eq 0 ] && grep -q "Running: kubectl get pods -n $NS -l $BACKEND" "$work/ai1.out" \
    && grep -q 'The backend pods are Running' "$work/ai1.out" && [ "$(model_requests)" -eq 2 ]; then
   pass "kubectl-ai v0.0.28: a read-only question answered from real kubectl output; the model saw the tools' commands in their descriptions"
-else cat "$work/ai1.out" >&2; fail "kubectl-ai: read-only question (exit $rc, $(model_requests) model request(s))"; fi
+else cat "$work/ai1.out" >&2; fail "kubectl-ai: read-only question (exit $rc, $(model_requests) model request(s)): $(said "$work/ai1.out")"; fi
 
 # b. A scale without --yes, with skipPermissions: true in the user's config: stops for approval, nothing changes.
 rc=0
 ai_ops "scale the backend to $want" >"$work/ai2.out" 2>&1 || rc=$?
 if [ $rc -eq 6 ] && grep -qF "    $scale_cmd" "$work/ai2.out" && [ "$(backend_replicas)" = "$replicas_before" ]; then
   pass "kubectl-ai: without --yes the scale stops for approval (exit 6, the command shown) though the user's config says skipPermissions: true"
-else cat "$work/ai2.out" >&2; fail "kubectl-ai without --yes: exit $rc, replicas $(backend_replicas)"; fi
+else cat "$work/ai2.out" >&2; fail "kubectl-ai without --yes: exit $rc, replicas $(backend_replicas): $(said "$work/ai2.out")"; fi
 
 # c. With --yes it runs (the Role allows deployments/scale) and is audited, the started line first.
 rc=0
@@ -89,7 +91,7 @@ audit_log="$work/ai-audit/taskora/ai-ops-audit.jsonl"
 if [ $rc -eq 0 ] && kubectl wait deploy -n "$NS" -l "$BACKEND" --for=jsonpath='{.status.readyReplicas}'="$want" --timeout=180s >&2 \
    && [ "$(backend_replicas)" = "$want" ]; then
   pass "kubectl-ai with --yes: the backend scaled to $want Ready replicas with the ServiceAccount's token"
-else cat "$work/ai3.out" >&2; fail "kubectl-ai with --yes: exit $rc, replicas $(backend_replicas)"; fi
+else cat "$work/ai3.out" >&2; fail "kubectl-ai with --yes: exit $rc, replicas $(backend_replicas): $(said "$work/ai3.out")"; fi
 last2="$(grep '"engine":"kubectl-ai"' "$audit_log" | tail -n 2)"
 if head -n 1 <<<"$last2" | grep -q '"outcome":"started with --yes (--skip-permissions)"' \
    && tail -n 1 <<<"$last2" | grep -q '"outcome":"ran with --yes"' && tail -n 1 <<<"$last2" | grep -qF -- "--replicas=$want"; then
@@ -101,7 +103,7 @@ rc=0
 ai_ops "what secrets does the release use?" >"$work/ai4.out" 2>&1 || rc=$?
 if grep -q "Running: kubectl get secrets -A" "$work/ai4.out" && grep -q 'refused to list Secrets (forbidden)' "$work/ai4.out"; then
   pass "kubectl-ai: 'kubectl get secrets -A' was refused by the API server (403; the model was handed the refusal)"
-else cat "$work/ai4.out" >&2; fail "kubectl-ai: get secrets -A (exit $rc)"; fi
+else cat "$work/ai4.out" >&2; fail "kubectl-ai: get secrets -A (exit $rc): $(said "$work/ai4.out")"; fi
 
 # e. The model deletes the release's namespace, with --yes: refused by the API server; nothing changed.
 rc=0
@@ -109,7 +111,7 @@ ai_ops --yes "tidy up the release" >"$work/ai5.out" 2>&1 || rc=$?
 if grep -q "Running: kubectl delete namespace $NS" "$work/ai5.out" && grep -q 'refused to delete the namespace (forbidden)' "$work/ai5.out" \
    && kubectl get namespace "$NS" -o jsonpath='{.status.phase}' | grep -qx Active && helm status "$RELEASE" -n "$NS" >/dev/null 2>&1; then
   pass "kubectl-ai: 'kubectl delete namespace $NS' was refused by the API server (403); the namespace and the release are there"
-else cat "$work/ai5.out" >&2; fail "kubectl-ai: delete namespace (exit $rc)"; fi
+else cat "$work/ai5.out" >&2; fail "kubectl-ai: delete namespace (exit $rc): $(said "$work/ai5.out")"; fi
 # What the API server answered the ServiceAccount, as kubectl printed it to kubectl-ai (and the model was sent):
 python3 -c 'import json, re, sys
 def strings(v):  # every string of a JSON value, and of JSON held in a string (a tool result)
