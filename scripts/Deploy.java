@@ -43,6 +43,11 @@ public class Deploy implements Callable<Integer> {
     @Option(names = "--skip-smoke", description = "Do not run the smoke test at the end.")
     boolean skipSmoke;
 
+    @Option(names = "--full-smoke", description = "Run the whole smoke journey even when nothing changed. Without it, a deploy that "
+            + "leaves the release alone (up to date: helm not run) checks only that every pod is Ready and every Service has endpoints; "
+            + "a deploy that changed the release always runs the whole journey.")
+    boolean fullSmoke;
+
     @Option(names = "--skip-build", description = "Do not build images; use the tags their inputs give (they must exist in the store).")
     boolean skipBuild;
 
@@ -89,6 +94,8 @@ public class Deploy implements Callable<Integer> {
     Images.Store store;
     final List<Images.Built> images = new ArrayList<>();
     String existingSecret;
+    /** Whether the helm step changed the release (false: up to date, helm not run; the smoke is then pods and endpoints only). */
+    boolean releaseChanged = true;
 
     @Override
     public Integer call() {
@@ -96,6 +103,8 @@ public class Deploy implements Callable<Integer> {
         if (uninstall && (skipBuild || skipSmoke))
             throw new Failure(Exit.USAGE, "--uninstall builds and smoke-tests nothing: " + (skipBuild ? "--skip-build" : "--skip-smoke") + " has no meaning with it",
                     "deploy --uninstall (keeps the data), or deploy --uninstall --purge");
+        if (fullSmoke && (skipSmoke || uninstall || diff))
+            throw new Failure(Exit.USAGE, "--full-smoke goes without " + (skipSmoke ? "--skip-smoke" : uninstall ? "--uninstall" : "--diff"), "deploy --full-smoke");
         if (diff && (uninstall || options.dryRun || skipSmoke)) throw new Failure(Exit.USAGE, "--diff changes and runs nothing already: it goes without "
                 + (uninstall ? "--uninstall" : options.dryRun ? "--dry-run" : "--skip-smoke"), "deploy --diff (--skip-build is allowed: the same tags)");
         Config cfg = options.load();
@@ -130,10 +139,12 @@ public class Deploy implements Callable<Integer> {
                         Console.warn("what the upgrade would change cannot be shown: " + f.getMessage());
                     }
                 }
-                return Release.upgrade(cfg, rel);
+                String outcome = Release.upgrade(cfg, rel);
+                releaseChanged = !Release.leftAlone(outcome);
+                return outcome;
             });
             step(Stage.ROLLOUT, () -> Release.rollout(cfg));
-            if (!skipSmoke) step(Stage.SMOKE, () -> smoke(cfg));
+            if (!skipSmoke) step(Stage.SMOKE, () -> smoke(cfg, fullSmoke || releaseChanged));
             else skip(Stage.SMOKE, "--skip-smoke");
         } catch (Failure f) {
             summary(cfg);
@@ -173,7 +184,9 @@ public class Deploy implements Callable<Integer> {
     }
 
     String buildImages(Config cfg) {
-        images.addAll(Images.build(cfg, store, planned));
+        // build.loadCommand is not run again for an unchanged image the release's pods run already
+        boolean loads = store == Images.Store.LOCAL && !cfg.str("build.loadCommand").isBlank();
+        images.addAll(Images.build(cfg, store, planned, loads ? Images.runningInRelease(cfg) : java.util.Set.of()));
         Images.print(images);
         List<String> bad = images.stream().filter(b -> !b.passed()).map(Images.Built::service).toList();
         if (!bad.isEmpty()) throw new Failure(Exit.CHECK_FAILED, "image checks failed for " + String.join(", ", bad));
@@ -181,11 +194,12 @@ public class Deploy implements Callable<Integer> {
         return built + (Cmd.dryRun ? " to build, " : " built, ") + (images.size() - built) + " unchanged";
     }
 
-    static String smoke(Config cfg) {
-        List<SmokeChecks.Result> r = SmokeChecks.run(cfg, null);
+    /** The whole smoke journey, or (a release left alone, without --full-smoke) pods Ready and endpoints only. */
+    static String smoke(Config cfg, boolean full) {
+        List<SmokeChecks.Result> r = full ? SmokeChecks.run(cfg, null) : SmokeChecks.quick(cfg);
         long failed = r.stream().filter(x -> !x.ok()).count();
         if (failed > 0) throw new Failure(Exit.CHECK_FAILED, failed + " smoke check(s) failed");
-        return Cmd.dryRun ? "planned" : r.size() + " checks passed";
+        return Cmd.dryRun ? "planned" : r.size() + " checks passed" + (full ? "" : " (release unchanged: pods and endpoints; the journey with --full-smoke)");
     }
 
     /** Runs one step; a failure stops the run, except in a dry run, which notes where it would stop and plans on. */

@@ -179,7 +179,24 @@ final class Cmd {
         return change(line(argv).timeout(timeout).lines(lines));
     }
 
+    /**
+     * TASKORA_TIMINGS=1: each command's wall time on stderr as it ends ("[time] 0.34 s (at 2.10 s) argv"),
+     * to find what bounds a step (docs/TOOLKIT.md#how-fast). Off by default.
+     */
+    static final boolean TIMINGS = "1".equals(System.getenv("TASKORA_TIMINGS"));
+    private static final long STARTED = System.nanoTime();
+
     static Result execute(Line l) {
+        if (!TIMINGS) return run(l);
+        long t0 = System.nanoTime();
+        Result r = run(l);
+        long t1 = System.nanoTime();
+        String cmd = show(l.argv());
+        System.err.printf("[time] %.2f s (ended at %.2f s) %s%n", (t1 - t0) / 1e9, (t1 - STARTED) / 1e9, cmd.length() > 160 ? cmd.substring(0, 160) + "..." : cmd);
+        return r;
+    }
+
+    private static Result run(Line l) {
         List<String> argv = l.argv();
         Duration timeout = l.timeout();
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -135,7 +135,8 @@ final class Config {
             "context", PATH,
             "dockerfile", PATH,
             "sizeBudgetMiB", new Int(1, 100_000),
-            "buildArgs", new MapOf(ANY, "[A-Za-z_][A-Za-z0-9_]*", "a build-arg name"));
+            "buildArgs", new MapOf(ANY, "[A-Za-z_][A-Za-z0-9_]*", "a build-arg name"),
+            "migrations", new ListOf(new Str("[^/].*", "a path inside the service's build context, e.g. alembic")));
 
     static final Obj SCHEMA = obj(
             "environment", new OneOf(List.of("dev", "prod")),
@@ -200,9 +201,9 @@ final class Config {
             target: minikube
             context: ""
             services:
-              frontend: {component: frontend, image: taskora/frontend, context: app/frontend, dockerfile: dockerfiles/frontend.Dockerfile, sizeBudgetMiB: 200, buildArgs: {}}
-              backend: {component: backend, image: taskora/backend, context: app/backend, dockerfile: dockerfiles/backend.Dockerfile, sizeBudgetMiB: 300, buildArgs: {}}
-              mcp-server: {component: mcpServer, image: taskora/mcp-server, context: app/mcp-server, dockerfile: dockerfiles/mcp-server.Dockerfile, sizeBudgetMiB: 250, buildArgs: {}}
+              frontend: {component: frontend, image: taskora/frontend, context: app/frontend, dockerfile: dockerfiles/frontend.Dockerfile, sizeBudgetMiB: 200, buildArgs: {}, migrations: []}
+              backend: {component: backend, image: taskora/backend, context: app/backend, dockerfile: dockerfiles/backend.Dockerfile, sizeBudgetMiB: 300, buildArgs: {}, migrations: [alembic.ini, alembic]}
+              mcp-server: {component: mcpServer, image: taskora/mcp-server, context: app/mcp-server, dockerfile: dockerfiles/mcp-server.Dockerfile, sizeBudgetMiB: 250, buildArgs: {}, migrations: []}
             build: {tagFrom: content, buildArgsFile: "", secrets: {}, loadCommand: "", timeoutSeconds: 1800}
             chart: {path: charts/taskora, release: taskora, namespace: taskora, timeout: 10m, values: {}}
             environments:
@@ -450,7 +451,7 @@ final class Config {
             Map<String, Object> svc = (Map<String, Object>) e.getValue();
             Map<String, Object> base = defaultServices.get(name) instanceof Map<?, ?> d
                     ? (Map<String, Object>) d
-                    : Map.of("image", "taskora/" + name, "context", "app/" + name,
+                    : Map.of("image", "taskora/" + name, "context", "app/" + name, "migrations", List.of(),
                             "dockerfile", "dockerfiles/" + name + ".Dockerfile", "buildArgs", new LinkedHashMap<String, Object>());
             for (Map.Entry<String, Object> b : base.entrySet())
                 if (svc.get(b.getKey()) == null) svc.put(b.getKey(), b.getValue() instanceof Map ? new LinkedHashMap<>() : b.getValue());

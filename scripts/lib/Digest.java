@@ -171,6 +171,28 @@ final class Digest {
         }
     }
 
+    /**
+     * SHA-256 over some paths of a build context as docker sends it (each a file, or a folder with
+     * all it holds; a path the context lacks counts as absent): the part of an image that a step
+     * such as the migrations depends on (deploy runs them when it changes).
+     */
+    static String dockerPaths(Path context, Path dockerfile, List<String> paths) {
+        try {
+            MessageDigest md = sha256();
+            Path ignoreFile = dockerIgnoreFile(context, dockerfile);
+            List<Entry> all = dockerContext(context, ignoreFile == null ? List.of() : Files.readAllLines(ignoreFile));
+            for (String p : paths) {
+                String want = p.replaceAll("^\\./", "").replaceAll("/+$", "");
+                List<Entry> part = all.stream().filter(e -> e.path().equals(want) || e.path().startsWith(want + "/")).toList();
+                update(md, "path\0" + want + "\0" + part.size() + "\0");
+                entries(md, context, part);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new Failure(Exit.USAGE, "cannot read build context " + context + ": " + e.getMessage());
+        }
+    }
+
     // ---------------------------------------------------------------- helm charts
     /** The files Helm loads from a chart directory (what `helm package` packs), .helmignore applied. */
     static List<Entry> helmChart(Path chart) {

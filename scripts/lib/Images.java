@@ -5,7 +5,8 @@
 // HEALTHCHECK, no secret-looking values in env, labels or history). Used by build-images (the
 // step itself), deploy (checks, build, the database image for helm) and ai-ops review-dockerfiles.
 // Exposes: Images.plan(cfg, only) -> List<Image>, Images.store(cfg, requested) -> Store,
-// Images.build(cfg, store, images) -> List<Built>, Images.print(built), Images.databaseImage(cfg),
+// Images.build(cfg, store, images[, inCluster]) -> List<Built>, Images.runningInRelease(cfg),
+// Images.print(built), Images.databaseImage(cfg),
 // Images.checkBuilt(cfg, store, image) (null: not in the store); for tests checkImage(...),
 // parseDockerEnv(text).
 // Docker runs with its own environment (DOCKER_BUILDKIT, Minikube's docker-env) on each docker
@@ -126,14 +127,54 @@ final class Images {
 
     /** Builds (or keeps) the planned images in the store; returns one row per image. */
     static List<Built> build(Config cfg, Store store, List<Image> images) {
+        return build(cfg, store, images, java.util.Set.of());
+    }
+
+    /**
+     * The same; `inCluster` names the images (repository:tag) the cluster is known to hold already
+     * (the release's running pods run them): build.loadCommand is not run again for those of them
+     * left unchanged. A tag is a digest of the image's inputs, so the same tag is the same image.
+     */
+    static List<Built> build(Config cfg, Store store, List<Image> images, java.util.Set<String> inCluster) {
         Console.info("image store: " + (store == Store.MINIKUBE ? "minikube profile " + cfg.profile() + "'s Docker daemon" : "the local Docker engine"));
         Docker docker = docker(cfg, store);
+        // Whether each image is in the store, asked side by side; then the checks' history of
+        // those that are (the images built below are inspected again once built).
+        Cmd.prefetch(images.stream().map(i -> docker.line("docker", "image", "inspect", i.ref())).toList());
+        List<Cmd.Result> existing = new ArrayList<>();
+        for (Image image : images) existing.add(Cmd.query(docker.line("docker", "image", "inspect", image.ref())));
+        List<Cmd.Line> histories = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) if (existing.get(i).ok()) histories.add(historyLine(docker, images.get(i).ref()));
+        Cmd.prefetch(histories);
         List<Built> out = new ArrayList<>();
-        for (Image image : images) out.add(buildOne(cfg, docker, image));
+        for (int i = 0; i < images.size(); i++) out.add(buildOne(cfg, docker, images.get(i), existing.get(i)));
         // a dry run shows every build, then stops where the real run would: no docker to build with
         if (Cmd.dryRun && !Cmd.onPath("docker")) throw dockerMissing();
-        if (store == Store.LOCAL) load(cfg, out);
+        if (store == Store.LOCAL) load(cfg, out, inCluster);
         return out;
+    }
+
+    /**
+     * The images (as the pods name them, repository:tag) that running containers of the release's
+     * pods run: their nodes hold them. Empty when none, or when the cluster does not answer.
+     */
+    static java.util.Set<String> runningInRelease(Config cfg) {
+        Cmd.Result r = Cmd.query(cfg.kubectl("get", "pods", "-n", cfg.namespace(), "-l", "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        if (!r.ok() || r.out().isBlank()) return out;
+        for (Object pod : Json.items(Json.parse(r.out(), "kubectl get pods"), "items")) {
+            if (!Json.text(pod, "metadata", "deletionTimestamp").isEmpty()) continue;
+            java.util.Set<String> running = new java.util.HashSet<>();
+            for (Object st : Json.items(pod, "status", "containerStatuses"))
+                if (Json.at(st, "state", "running") != null) running.add(Json.text(st, "name"));
+            for (Object c : Json.items(pod, "spec", "containers"))
+                if (running.contains(Json.text(c, "name")) && !Json.text(c, "image").isEmpty()) out.add(Json.text(c, "image"));
+        }
+        return out;
+    }
+
+    static Cmd.Line historyLine(Docker docker, String ref) {
+        return docker.line("docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}", ref);
     }
 
     static Failure dockerMissing() {
@@ -148,7 +189,7 @@ final class Images {
         Docker docker = docker(cfg, store);
         Cmd.Result inspect = Cmd.query(docker.line("docker", "image", "inspect", image.ref()));
         if (!inspect.ok()) return null;
-        Cmd.Result history = Cmd.query(docker.line("docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}", image.ref()));
+        Cmd.Result history = Cmd.query(historyLine(docker, image.ref()));
         return checkImage(Json.parse(inspect.out(), "docker image inspect " + image.ref()), history.out(),
                 cfg.num("services." + image.service() + ".sizeBudgetMiB") << 20);
     }
@@ -161,14 +202,19 @@ final class Images {
     /**
      * build.loadCommand: after a build into the local engine, hands each image to a cluster that
      * cannot see that engine (kind load docker-image {image}, a registry push, ...). Run for every
-     * image, built or unchanged, since the cluster may not have it yet; the command must be idempotent.
+     * image, built or unchanged, since the cluster may not have it yet (but for an unchanged one the
+     * release's running pods run already: `inCluster`); the command must be idempotent.
      */
-    static void load(Config cfg, List<Built> images) {
+    static void load(Config cfg, List<Built> images, java.util.Set<String> inCluster) {
         String template = cfg.str("build.loadCommand").strip();
         if (template.isEmpty()) return;
         for (Built b : images) {
             if (!b.passed()) continue;
             String ref = b.repository() + ":" + b.tag();
+            if (b.action() == Action.UNCHANGED && inCluster.contains(ref)) {
+                Console.info(b.service() + ": " + ref + " runs in the release's pods already; build.loadCommand not run for it");
+                continue;
+            }
             List<String> argv = new ArrayList<>();
             for (String word : template.split("\\s+")) argv.add(word.replace("{image}", ref));
             Cmd.check(Cmd.change(argv, Duration.ofSeconds(cfg.num("build.timeoutSeconds")), Console::detail),
@@ -252,10 +298,10 @@ final class Images {
         return args;
     }
 
-    static Built buildOne(Config cfg, Docker docker, Image image) {
+    /** One image: kept when `existing` (its `docker image inspect`) found it in the store, else built; then checked. */
+    static Built buildOne(Config cfg, Docker docker, Image image, Cmd.Result existing) {
         String service = image.service(), ref = image.ref();
         long budget = cfg.num("services." + service + ".sizeBudgetMiB") << 20;
-        Cmd.Result existing = Cmd.query(docker.line("docker", "image", "inspect", ref));
         if (existing.exit() == Cmd.NOT_FOUND && !Cmd.dryRun) throw dockerMissing();
         Action action;
         long millis = 0;
@@ -277,8 +323,9 @@ final class Images {
             action = Cmd.dryRun ? Action.WOULD_BUILD : Action.BUILT;
         }
         if (Cmd.dryRun && !existing.ok()) return new Built(image, action, 0, 0, List.of());
-        Cmd.Result inspect = Cmd.check(Cmd.query(docker.line("docker", "image", "inspect", ref)), "docker image inspect " + ref, null);
-        Cmd.Result history = Cmd.query(docker.line("docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}", ref));
+        Cmd.Result inspect = existing.ok() ? existing // read a moment ago, above
+                : Cmd.check(Cmd.query(docker.line("docker", "image", "inspect", ref)), "docker image inspect " + ref, null);
+        Cmd.Result history = Cmd.query(historyLine(docker, ref));
         Object doc = Json.parse(inspect.out(), "docker image inspect " + ref);
         long size = Json.number(Json.at(doc, 0, "Size"));
         List<String> problems = checkImage(doc, history.out(), budget);

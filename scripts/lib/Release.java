@@ -8,7 +8,7 @@
 // Exposes: Release.command(cfg, images, existingSecret, helmMajor) -> Command, Release.helmMajor(),
 // Release.status(cfg) -> Kube.HelmStatus (null: not installed), Release.check(cfg, images),
 // Release.ensureNamespaceAndFindSecret(cfg), Release.upgrade(cfg, command), Release.rollout(cfg),
-// Release.uninstall(cfg) -> Uninstall, Release.leftovers(cfg), Release.purge(cfg, left); for tests
+// Release.leftAlone(upgrade outcome), Release.uninstall(cfg) -> Uninstall, Release.leftovers(cfg), Release.purge(cfg, left); for tests
 // rolloutPending(workloads), rolledBack(...).
 
 import java.nio.charset.StandardCharsets;
@@ -130,7 +130,16 @@ final class Release {
      * --description), the values it reads on stdin (the LLM key, when given; shown masked), and
      * the digest of everything it is made of. Computed here only; `helm template` renders the same.
      */
-    record Command(List<String> args, String stdin, String stdinShown, String digest) {
+    record Command(List<String> args, String stdin, String stdinShown, String digest, Migrations migrations) {
+        /**
+         * The same release without the migration Job (chart value migrations.run=false): for an
+         * upgrade whose migration inputs are those the deployed release was migrated with. The
+         * digest stays: the release is the same, only a Job that has nothing to do is left out.
+         */
+        Command skippingMigrations() {
+            return migrations == null ? this : new Command(args, migrations.stdin(), migrations.stdinShown(), digest, null);
+        }
+
         /** The same chart, values and --set for `helm template` (no cluster, no waiting). */
         List<String> templateArgs() {
             List<String> t = new ArrayList<>(List.of("helm", "template"));
@@ -144,6 +153,14 @@ final class Release {
         }
     }
 
+    /**
+     * What the migrations of an upgrade depend on, as a key (migrations.inputs, recorded in the
+     * release's values): the backend's services.<name>.migrations paths as docker sends them, and
+     * everything else the release is made of but the image tags; with the values to give helm when
+     * the Job is left out.
+     */
+    record Migrations(String inputs, String stdin, String stdinShown) {}
+
     static Command command(Config cfg, List<Images.Image> images, String existingSecret, int helmMajor) {
         return command(cfg, images, existingSecret, helmMajor, System::getenv);
     }
@@ -155,34 +172,69 @@ final class Release {
         a.add(cfg.valuesFile().toString());
         // Every value deploy gives the chart goes on stdin as one values document, in order of
         // precedence (a later key wins): the images, the Secret's name, the stand-in database image,
-        // your chart.values, the LLM key. No value is split at a comma into another key (as helm's
+        // the migrations' key, your chart.values, the LLM key. No value is split at a comma into another key (as helm's
         // --set would), no secret is on a command line, and what is shown has secret-like values masked.
+        boolean hasStdin = !values(cfg, images, existingSecret, env, true, null, false).isEmpty();
+        if (hasStdin) { a.add("-f"); a.add("-"); }
+        a.add("--wait");
+        a.add("--timeout"); a.add(cfg.str("chart.timeout"));
+        a.add(helmMajor >= 4 ? "--rollback-on-failure" : "--atomic");
+        // The migrations' key: a digest of their paths in the backend's context and of the release
+        // without its image tags (so a change of anything else runs them too).
+        String inputs = null;
+        Images.Image backend = images.stream().filter(i -> i.component().equals("backend")).findFirst().orElse(null);
+        List<String> paths = backend == null ? List.of() : cfg.list("services." + backend.service() + ".migrations");
+        // (a backend context holding none of them is not known: its migrations may live elsewhere, and run every time)
+        if (paths.stream().anyMatch(p -> Files.exists(backend.context().resolve(p)))) {
+            String untagged = values(cfg, images, existingSecret, env, false, null, false).json();
+            List<String> d = new ArrayList<>(a);
+            d.add("stdin-sha256=" + Digest.sha256Hex(untagged));
+            inputs = Digest.sha256Hex(Digest.helmRelease(cfg.path("chart.path"), cfg.valuesFile(), d) + "\0"
+                    + Digest.dockerPaths(backend.context(), backend.dockerfile(), paths)).substring(0, 16);
+        }
+        HelmValues v = values(cfg, images, existingSecret, env, true, inputs, false);
+        String stdin = hasStdin ? v.json() : null, shown = hasStdin ? v.shown() : null;
+        List<String> digested = new ArrayList<>(a);
+        if (stdin != null) digested.add("stdin-sha256=" + Digest.sha256Hex(stdin));
+        String digest = Digest.helmRelease(cfg.path("chart.path"), cfg.valuesFile(), digested).substring(0, 16);
+        Migrations m = null;
+        if (inputs != null) {
+            HelmValues skip = values(cfg, images, existingSecret, env, true, inputs, true);
+            m = new Migrations(inputs, skip.json(), skip.shown());
+        }
+        return new Command(a, stdin, shown, digest, m);
+    }
+
+    /** The values document deploy hands helm on stdin (see command()); `tags` false leaves the image tags out. */
+    static HelmValues values(Config cfg, List<Images.Image> images, String existingSecret, java.util.function.Function<String, String> env,
+                             boolean tags, String migrationInputs, boolean skipMigrations) {
         HelmValues v = new HelmValues(env);
         for (Images.Image b : images) {
             v.literal(b.component() + ".image.repository", b.repository());
-            v.literal(b.component() + ".image.tag", b.tag());
+            if (tags) v.literal(b.component() + ".image.tag", b.tag());
             v.literal(b.component() + ".image.pullPolicy", "IfNotPresent");
         }
         if (existingSecret != null) v.literal(cfg.str("secret.valuesKey"), existingSecret);
         // The postgresql entry of build.buildArgsFile (stand-in images) names the database image.
         Map<String, String> pg = Images.databaseImage(cfg);
         for (String k : List.of("repository", "tag")) if (pg.containsKey(k)) v.literal("postgresql.image." + k, pg.get(k));
+        if (migrationInputs != null) v.literal("migrations.inputs", migrationInputs);
+        if (skipMigrations) v.put("migrations.run", "migrations.run", "false");
         for (Map.Entry<String, String> e : cfg.strMap("chart.values").entrySet()) v.put("chart.values." + e.getKey(), e.getKey(), e.getValue());
         String key = env.apply("TASKORA_LLM_API_KEY");
         if (existingSecret == null && key != null && !key.isBlank()) v.secret("llm.apiKey", key, "$TASKORA_LLM_API_KEY");
-        String stdin = null, shown = null;
-        if (!v.isEmpty()) {
-            a.add("-f"); a.add("-");
-            stdin = v.json();
-            shown = v.shown();
-        }
-        a.add("--wait");
-        a.add("--timeout"); a.add(cfg.str("chart.timeout"));
-        a.add(helmMajor >= 4 ? "--rollback-on-failure" : "--atomic");
-        List<String> digested = new ArrayList<>(a);
-        if (stdin != null) digested.add("stdin-sha256=" + Digest.sha256Hex(stdin));
-        String digest = Digest.helmRelease(cfg.path("chart.path"), cfg.valuesFile(), digested).substring(0, 16);
-        return new Command(a, stdin, shown, digest);
+        return v;
+    }
+
+    /**
+     * migrations.inputs of the deployed release (`helm get values`): the key of the migrations it
+     * last ran (each upgrade whose key differs runs them), or null.
+     */
+    static String migratedWith(Config cfg) {
+        Cmd.Result r = Cmd.query(cfg.helm("get", "values", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
+        if (!r.ok() || r.out().isBlank()) return null;
+        String v = Json.text(Json.parse(r.out(), "helm get values -o json"), "migrations", "inputs");
+        return v.isEmpty() ? null : v;
     }
 
     /**
@@ -217,6 +269,13 @@ final class Release {
         }
     }
 
+    static final String UP_TO_DATE = " is up to date; helm not run";
+
+    /** Whether upgrade()'s outcome is that of a release it left alone (up to date, no drift, every workload ready). */
+    static boolean leftAlone(String outcome) {
+        return outcome.contains(UP_TO_DATE);
+    }
+
     static String upgrade(Config cfg, Command rel) {
         Kube.HelmStatus before = status(cfg);
         Drift.Report drift = before != null && before.deployed() ? driftOf(cfg) : null;
@@ -224,7 +283,7 @@ final class Release {
         if (before != null && before.deployed() && before.description().contains("taskora-deploy " + rel.digest())) {
             String unready = unreadyWorkloads(cfg);
             if (unready.isEmpty() && !drifted) return "release " + cfg.release() + " revision " + before.version()
-                    + " is up to date; helm not run (no drift: its live objects match its manifest)";
+                    + UP_TO_DATE + " (no drift: its live objects match its manifest)";
             Console.info("release " + cfg.release() + " revision " + before.version() + " matches, but "
                     + (unready.isEmpty() ? "its live objects drifted from it" : unready) + ": helm runs again");
         }
@@ -236,13 +295,17 @@ final class Release {
         if (before != null && before.pending())
             throw new Failure(Exit.COMMAND_FAILED, "release " + cfg.release() + " is stuck in " + before.status(),
                     "roll it back: helm rollback " + cfg.release() + " -n " + cfg.namespace() + " (or helm uninstall it if it never deployed)");
-        List<String> args = new ArrayList<>(rel.args());
+        boolean migrated = rel.migrations() != null && before != null && before.deployed() && rel.migrations().inputs().equals(migratedWith(cfg));
+        if (migrated) Console.info("the migrations are those revision " + before.version() + " ran with (key " + rel.migrations().inputs()
+                + ": the backend's migrations paths, the chart and the values but image tags unchanged): the migration Job is left out (migrations.run=false)");
+        Command go = migrated ? rel.skippingMigrations() : rel;
+        List<String> args = new ArrayList<>(go.args());
         args.add("--description");
         args.add("taskora-deploy " + rel.digest());
         boolean v4 = args.contains("--rollback-on-failure");
         // helm waits; the release's new pods are watched meanwhile, so a definite failure stops it early (issue 11.4)
         Diagnosis.Watched watched = helmFinishesOnInterrupt(cfg, () -> Diagnosis.watch(cfg, () -> Cmd.change(Cmd.line(args)
-                .stdin(rel.stdin(), rel.stdinShown()).timeout(Duration.ofMinutes(60)).lines(Console::detail).outlivesExit()), Duration.ofSeconds(5)));
+                .stdin(go.stdin(), go.stdinShown()).timeout(Duration.ofMinutes(60)).lines(Console::detail).outlivesExit()), Duration.ofSeconds(5)));
         Cmd.Result r = watched.result();
         if (r.ok()) {
             if (Cmd.dryRun) return "would install or upgrade (helm " + (v4 ? "4, --rollback-on-failure" : "3, --atomic") + ")"

@@ -4,7 +4,8 @@
 // message that creates a task through MCP, and that task listed). Used by smoke (the step itself)
 // and deploy (its last step). The Services and the Ingress it connects through are found by
 // scripts/lib/Reach.java, as deploy and ai-ops find them.
-// Exposes: SmokeChecks.run(cfg, baseUrl) -> List<Result> (each printed as one line),
+// Exposes: SmokeChecks.run(cfg, baseUrl) -> List<Result> (each printed as one line), SmokeChecks.quick(cfg)
+// (pods and endpoints only: a release deploy left alone),
 // SmokeChecks.checkUrl(option, url); for tests journey(...), podsReady(...), servicesHaveEndpoints(...).
 
 import java.net.CookieManager;
@@ -69,6 +70,32 @@ final class SmokeChecks {
         }
         long passed = results.stream().filter(Result::ok).count();
         if (passed < results.size() && onCluster) Diagnosis.explain(cfg); // why, when pods are at fault
+        Console.info((passed == results.size() ? Console.green("smoke: ") : Console.red("smoke: "))
+                + passed + " passed, " + (results.size() - passed) + " failed");
+        return results;
+    }
+
+    /**
+     * The smoke test of a release that did not change (deploy found it up to date and left it
+     * alone): every pod Ready and every Service with ready endpoints, asked once, side by side. What
+     * the journey tests has not changed since it last passed; deploy --full-smoke (or smoke@taskora)
+     * runs it all the same.
+     */
+    static List<Result> quick(Config cfg) {
+        Console.heading("smoke test of release " + cfg.release() + " in namespace " + cfg.namespace() + " (unchanged: pods and endpoints)");
+        List<Result> results = new ArrayList<>();
+        if (Cmd.dryRun) {
+            Console.info(Console.yellow("[dry-run] ") + "would check that every pod is Ready and every Service has endpoints");
+            return results;
+        }
+        String label = "app.kubernetes.io/instance=" + cfg.release();
+        Cmd.prefetch(List.of(Cmd.line(cfg.kubectl("get", "pods", "-n", cfg.namespace(), "-l", label, "-o", "json")),
+                Cmd.line(cfg.kubectl("get", "services", "-n", cfg.namespace(), "-l", label, "-o", "json")),
+                Cmd.line(cfg.kubectl("get", "endpointslices", "-n", cfg.namespace(), "-o", "json"))));
+        results.add(check("pods Ready", () -> podsReady(cfg)));
+        results.add(check("services have endpoints", () -> servicesHaveEndpoints(cfg)));
+        long passed = results.stream().filter(Result::ok).count();
+        if (passed < results.size()) Diagnosis.explain(cfg);
         Console.info((passed == results.size() ? Console.green("smoke: ") : Console.red("smoke: "))
                 + passed + " passed, " + (results.size() - passed) + " failed");
         return results;

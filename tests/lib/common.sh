@@ -53,7 +53,13 @@ ensure_dockerd() {
   export DOCKER_BUILDKIT=1
   if docker info >/dev/null 2>&1; then return 0; fi
   log "no Docker engine answers: starting dockerd (log: $TASKORA_CACHE/dockerd.log)"
-  nohup dockerd >"$TASKORA_CACHE/dockerd.log" 2>&1 &
+  # Started without the descriptors this shell holds above 2: dockerd outlives the suite, and one
+  # of them may be the test cluster's lock (`flock /tmp/taskora-testcluster.lock tests/run e2e`
+  # hands it to its command), which dockerd and its containerd would then hold for ever.
+  (
+    for fd in /proc/self/fd/*; do fd="${fd##*/}"; [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"; done
+    exec nohup dockerd >"$TASKORA_CACHE/dockerd.log" 2>&1
+  ) &
   local i
   for i in $(seq 1 60); do
     docker info >/dev/null 2>&1 && return 0

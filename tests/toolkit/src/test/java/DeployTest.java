@@ -104,6 +104,54 @@ class DeployTest {
                 "the labels smoke and deploy find objects by");
     }
 
+    /**
+     * The migration Job runs only when what it depends on changed: the key (migrations.inputs) of a
+     * backend whose source changed elsewhere is the same; a changed migration, chart value or a
+     * backend without the listed paths is not. Left out, the real helm renders no Job, and the
+     * release's digest (what "up to date" compares) is the same as with it.
+     */
+    @Test
+    void theMigrationJobRunsOnlyWhenTheMigrationsOrTheValuesChanged() throws Exception {
+        Path ctx = tmp.resolve("backend");
+        Files.createDirectories(ctx.resolve("alembic/versions"));
+        Files.createDirectories(ctx.resolve("app"));
+        Files.writeString(ctx.resolve("alembic.ini"), "[alembic]\n");
+        Files.writeString(ctx.resolve("alembic/versions/0001_init.py"), "revision = '0001'\n");
+        Files.writeString(ctx.resolve("app/main.py"), "print('v1')\n");
+        Path dockerfile = Toolkit.REPO.resolve("dockerfiles/backend.Dockerfile");
+        java.util.function.Function<String, List<Images.Image>> backendTagged = tag -> List.of(
+                new Images.Image("backend", "backend", "taskora/backend", tag, ctx, dockerfile, Map.of()));
+        Config cfg = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of());
+        Release.Command first = Release.command(cfg, backendTagged.apply("sha-111"), null, 3);
+        String key = first.migrations().inputs();
+        assertEquals(key, Json.text(Toolkit.json(first.stdin()), "migrations", "inputs"), "the key is recorded with the release");
+
+        Files.writeString(ctx.resolve("app/main.py"), "print('v2')\n"); // the source changed, and with it the tag
+        Release.Command code = Release.command(cfg, backendTagged.apply("sha-222"), null, 3);
+        assertEquals(key, code.migrations().inputs(), "a change outside the migrations keeps their key");
+        assertNotEquals(first.digest(), code.digest(), "while the release changes");
+        Release.Command skip = code.skippingMigrations();
+        assertEquals(code.digest(), skip.digest(), "leaving the Job out is the same release: an unchanged deploy after it is up to date");
+        assertEquals("false", Json.text(Toolkit.json(skip.stdin()), "migrations", "run"));
+        assertEquals("sha-222", Json.text(Toolkit.json(skip.stdin()), "backend", "image", "tag"));
+
+        Config valued = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of("chart.values.logLevel=INFO"));
+        assertNotEquals(key, Release.command(valued, backendTagged.apply("sha-222"), null, 3).migrations().inputs(), "a changed value runs them");
+        Files.writeString(ctx.resolve("alembic/versions/0002_more.py"), "revision = '0002'\n");
+        assertNotEquals(key, Release.command(cfg, backendTagged.apply("sha-333"), null, 3).migrations().inputs(), "a new migration runs them");
+        Config elsewhere = Config.load(Toolkit.REPO.resolve("taskora.yaml"), List.of("services.backend.migrations=db/migrations"));
+        assertEquals(null, Release.command(elsewhere, backendTagged.apply("sha-333"), null, 3).migrations(),
+                "a backend without the listed paths: not known, the Job runs on every upgrade");
+
+        // the real helm: the Job with the values deploy gives by default, none with migrations.run=false
+        for (Release.Command c : List.of(code, skip)) {
+            List<String> t = new ArrayList<>(c.templateArgs());
+            t.addAll(List.of("--kube-version", "1.31.0"));
+            Toolkit.Run r = Toolkit.exec(t, Map.of(), Toolkit.REPO, c.stdin(), 120).expect(0);
+            assertEquals(c == code, r.out().contains("helm.sh/hook: post-install,pre-upgrade"), "the migration Job rendered: " + (c == code));
+        }
+    }
+
     /** One generator: without an existing secret.name Secret, deploy makes none and the chart's (lookup, keep) does. */
     @Test
     void theChartGeneratesTheSecretAndAnLlmKeyGoesOnStdinMasked() {
