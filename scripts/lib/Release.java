@@ -278,6 +278,8 @@ final class Release {
 
     static String upgrade(Config cfg, Command rel) {
         Kube.HelmStatus before = status(cfg);
+        if (before != null && before.deployed() && before.description().contains("taskora-deploy " + rel.digest()))
+            Cmd.prefetch(unreadyQueries(cfg)); // asked below, after the drift: side by side with it
         Drift.Report drift = before != null && before.deployed() ? driftOf(cfg) : null;
         boolean drifted = before != null && before.deployed() && (drift == null || !drift.none());
         if (before != null && before.deployed() && before.description().contains("taskora-deploy " + rel.digest())) {
@@ -332,11 +334,18 @@ final class Release {
      * What keeps a deployed release from being "up to date": each Deployment and StatefulSet of
      * its manifest that is missing or has fewer ready replicas than it wants; "" when none.
      */
+    static List<Cmd.Line> unreadyQueries(Config cfg) {
+        // (the drift asks for the same manifest first: it takes that answer, and the manifest is asked again here)
+        return List.of(Cmd.line(cfg.helm("get", "manifest", cfg.release(), "-n", cfg.namespace())),
+                Cmd.line(cfg.kubectl("get", "deployments,statefulsets", "-n", cfg.namespace(), "-l",
+                        "app.kubernetes.io/instance=" + cfg.release(), "-o", "json")));
+    }
+
     static String unreadyWorkloads(Config cfg) {
-        Cmd.Result manifest = Cmd.query(cfg.helm("get", "manifest", cfg.release(), "-n", cfg.namespace()));
+        List<Cmd.Line> q = unreadyQueries(cfg);
+        Cmd.Result manifest = Cmd.query(q.get(0));
         if (!manifest.ok()) return "its manifest cannot be read (" + manifest.tail() + ")";
-        Cmd.Result live = Cmd.query(cfg.kubectl("get", "deployments,statefulsets", "-n", cfg.namespace(), "-l",
-                "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
+        Cmd.Result live = Cmd.query(q.get(1));
         if (!live.ok()) return "its workloads cannot be read (" + live.tail() + ")";
         Map<String, Kube.Workload> byId = new LinkedHashMap<>();
         for (Kube.Workload w : Json.bind(live.out(), Kube.Workloads.class, "kubectl get deployments,statefulsets").items()) byId.put(w.id(), w);

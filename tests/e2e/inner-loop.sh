@@ -7,6 +7,8 @@
 # node_modules), given to deploy with --set services.<name>.context=<copy>; the checkout is never
 # touched. Each deploy's own summary (its steps and their times) is on its line.
 # E2E_INNER_FRONTEND=0 leaves out the frontend change (its `next build` is the longest part).
+# Also checked: the backend change leaves the migration Job out (no migration changed), the
+# unchanged redeploy loads no image again, and a changed migration runs the Job (not timed).
 inner_copy() {  # inner_copy SERVICE: a copy of app/SERVICE with git's files, printed path
   local dest="$work/inner/$1"
   rm -rf "$dest"; mkdir -p "$dest"
@@ -37,6 +39,9 @@ echo "# inner loop $(date +%s%N)" >>"$be_src/app/main.py"
 inner_deploy "backend one-line change to a smoke-tested release" "$work/inner-backend.out" "1 built, 2 unchanged" \
   --set "services.backend.context=$be_src"
 grep -q 'smoke' "$work/inner-backend.out" || fail "inner loop: the backend change was not smoke-tested"
+grep -q 'the migration Job is left out' "$work/inner-backend.out" \
+  && pass "inner loop: the backend change left the migration Job out (its migrations did not change)" \
+  || fail "inner loop: the backend change ran the migration Job, though no migration changed"
 
 if [ "${E2E_INNER_FRONTEND:-1}" = 1 ]; then
   fe_src="$(inner_copy frontend)"
@@ -51,9 +56,25 @@ fi
 inner_deploy "unchanged redeploy" "$work/inner-unchanged.out" "0 built, 3 unchanged" "${unchanged[@]}"
 grep -q 'up to date' "$work/inner-unchanged.out" && pass "inner loop: unchanged redeploy left the release alone" \
   || fail "inner loop: unchanged redeploy ran helm"
+grep -q 'not run for it' "$work/inner-unchanged.out" && ! grep -q '\$ .*cluster load' "$work/inner-unchanged.out" \
+  && pass "inner loop: unchanged redeploy loaded no image again (the release's pods run them)" \
+  || fail "inner loop: unchanged redeploy ran build.loadCommand again"
+# A change in the migrations (a comment in alembic/env.py) runs the migration Job again.
+migration_runs() { kubectl get events -n "$NS" --field-selector involvedObject.kind=Job,involvedObject.name="$RELEASE-migrations",reason=Completed -o name | wc -l; }
+echo "# inner loop $(date +%s%N)" >>"$be_src/alembic/env.py"
+runs_before="$(migration_runs)"
+if "$JBANG" deploy@taskora "${DEPLOY[@]}" "${unchanged[@]}" --skip-smoke >"$work/inner-migrations.out" 2>&1; then
+  runs_after="$(migration_runs)"
+  if [ "$runs_after" -gt "$runs_before" ] && ! grep -q 'the migration Job is left out' "$work/inner-migrations.out"; then
+    pass "inner loop: a changed migration ran the migration Job (completed Jobs: $runs_before -> $runs_after)"
+  else fail "inner loop: a changed migration did not run the migration Job (completed Jobs: $runs_before -> $runs_after)"; fi
+else
+  cat "$work/inner-migrations.out" >&2; fail "inner loop: the deploy of a changed migration failed"
+fi
 # The changed images carry a new tag on every run: out of the local engine again (the release's
 # pods keep the copies in the cluster's runtime), so runs do not pile them up.
 inner_images="$( { grep -ho 'taskora/backend:sha-[0-9a-f]*' "$work/inner-backend.out"
-  grep -ho 'taskora/frontend:sha-[0-9a-f]*' "$work/inner-frontend.out" 2>/dev/null; } | sort -u \
+  grep -ho 'taskora/frontend:sha-[0-9a-f]*' "$work/inner-frontend.out" 2>/dev/null
+  grep -ho 'taskora/backend:sha-[0-9a-f]*' "$work/inner-migrations.out" 2>/dev/null; } | sort -u \
   | grep -vxF -f <(grep -ho 'taskora/[a-z-]*:sha-[0-9a-f]*' "$work/deploy1.out" | sort -u) || true)"
 [ -z "$inner_images" ] || docker rmi $inner_images >/dev/null 2>&1 || true
