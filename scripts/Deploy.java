@@ -28,8 +28,10 @@ import picocli.CommandLine.Option;
                 + "and the Secret (the chart generates it once and keeps it; an existing Secret named secret.name is used "
                 + "instead); helm upgrade --install with the environment's values file (atomic: a failed upgrade rolls "
                 + "back); kubectl rollout status; smoke. Prints how to reach the app and the time each step took.",
-                "Nothing changes before every check passed. A second run with nothing changed builds nothing and leaves "
-                + "the release alone. --dry-run prints the plan and exits with the code the real run would stop with.",
+                "Nothing changes before every check passed. A second run with nothing changed builds nothing, loads no image "
+                + "again and leaves the release alone; its smoke checks pods and endpoints (--full-smoke: the whole journey). "
+                + "An upgrade runs the migration Job only when the backend's migrations (services.<name>.migrations) or the "
+                + "values changed. --dry-run prints the plan and exits with the code the real run would stop with.",
                 "--uninstall removes the release and keeps the database volume and the Secret (--purge deletes them too)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:deployed and smoke-tested (or the --dry-run plan would succeed; or uninstalled; --diff: no change)",
@@ -116,6 +118,7 @@ public class Deploy implements Callable<Integer> {
         try {
             step(Stage.PREFLIGHT, () -> preflight(cfg));
             step(Stage.CHECKS, () -> {
+                Release.prefetch(cfg, "checks"); // the cluster's answers, asked side by side while the plan hashes the sources
                 Release.requirePaths(cfg); // the chart's, the values file's and every image's paths, named at once
                 store = skipBuild ? null : Images.store(cfg, null);
                 planned.addAll(Images.plan(cfg, List.of()));
@@ -131,6 +134,7 @@ public class Deploy implements Callable<Integer> {
                         : "Secret " + existingSecret + " exists; used as it is (existingSecret)";
             });
             step(Stage.HELM, () -> {
+                Release.prefetch(cfg, "helm");
                 Release.Command rel = Release.command(cfg, planned, existingSecret, Release.helmMajor());
                 if (Cmd.dryRun && Release.status(cfg) != null) { // what the upgrade would change (deploy --diff)
                     try {

@@ -6,7 +6,7 @@
 // when the release is up to date; atomic; Ctrl-C waits for helm's rollback), the rollout wait,
 // and uninstall with what it leaves.
 // Exposes: Release.command(cfg, images, existingSecret, helmMajor) -> Command, Release.helmMajor(),
-// Release.status(cfg) -> Kube.HelmStatus (null: not installed), Release.check(cfg, images),
+// Release.status(cfg) -> Kube.HelmStatus (null: not installed), Release.prefetch(cfg, step), Release.check(cfg, images),
 // Release.ensureNamespaceAndFindSecret(cfg), Release.upgrade(cfg, command), Release.rollout(cfg),
 // Release.leftAlone(upgrade outcome), Release.uninstall(cfg) -> Uninstall, Release.leftovers(cfg), Release.purge(cfg, left); for tests
 // rolloutPending(workloads), rolledBack(...).
@@ -60,6 +60,34 @@ final class Release {
         }
         String unchanged = ImmutableFields.check(cfg, r.out()).note(); // throws when a field that cannot change in place would
         return images.size() + " image(s) planned; paths exist; chart renders with the final values" + unchanged;
+    }
+
+    /**
+     * Starts the read-only queries of a step side by side, for its code to ask them in its own
+     * order (Cmd.prefetch): each one the step surely asks, so no answer is left for a later step.
+     * CHECKS (target context only: on Minikube the cluster may start later): helm's version, the
+     * cluster's, the Secret secret.name, the release's workloads (the immutable fields); HELM:
+     * helm's version and the release's status.
+     */
+    static void prefetch(Config cfg, String step) {
+        String secret = cfg.str("secret.name");
+        List<Cmd.Line> q = new ArrayList<>();
+        switch (step) {
+            case "checks" -> {
+                if (cfg.minikube()) return;
+                q.add(Cmd.line("helm", "version", "--template", "{{.Version}}"));
+                q.add(Cmd.line(cfg.kubectl("version", "-o", "json")));
+                if (!secret.isEmpty()) q.add(Cmd.line(cfg.kubectl("get", "secret", secret, "-n", cfg.namespace(), "-o", "json")));
+                q.add(Cmd.line(cfg.kubectl("get", "deployments,statefulsets", "-n", cfg.namespace(), "-l",
+                        "app.kubernetes.io/instance=" + cfg.release(), "-o", "json")));
+            }
+            case "helm" -> {
+                q.add(Cmd.line("helm", "version", "--template", "{{.Version}}"));
+                q.add(statusLine(cfg));
+            }
+            default -> throw new IllegalArgumentException(step);
+        }
+        Cmd.prefetch(q);
     }
 
     /**
@@ -429,7 +457,11 @@ final class Release {
 
     /** `helm status RELEASE -n NS -o json` as run, for a caller that tells "not found" from helm's other failures. */
     static Cmd.Result statusQuery(Config cfg) {
-        return Cmd.query(cfg.helm("status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
+        return Cmd.query(statusLine(cfg));
+    }
+
+    static Cmd.Line statusLine(Config cfg) {
+        return Cmd.line(cfg.helm("status", cfg.release(), "-n", cfg.namespace(), "-o", "json"));
     }
 
     // ---------------------------------------------------------------- rollout

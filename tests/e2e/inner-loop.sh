@@ -5,7 +5,8 @@
 #   frontend's; then a deploy with nothing changed.
 # The change is made in a copy of the service's source (git's files only, so no virtualenv or
 # node_modules), given to deploy with --set services.<name>.context=<copy>; the checkout is never
-# touched. Each deploy's own summary (its steps and their times) is on its line.
+# touched. Each deploy's own summary (its steps and their times) is on its line, with what its
+# docker build, build.loadCommand and helm upgrade took (TASKORA_TIMINGS=1: each command's time).
 # E2E_INNER_FRONTEND=0 leaves out the frontend change (its `next build` is the longest part).
 # Also checked: the backend change leaves the migration Job out (no migration changed), the
 # unchanged redeploy loads no image again, and a changed migration runs the Job (not timed).
@@ -18,16 +19,22 @@ inner_copy() {  # inner_copy SERVICE: a copy of app/SERVICE with git's files, pr
 inner_summary() {  # the rows of deploy's summary table, on one line: "step 1.2s, step 3.4s, ..."
   sed -n '/^==> summary/,$p' "$1" | awk 'NR > 2 && NF >= 3 && $0 !~ /^Taskora is up/ { line = line sep $0; sep = " | " } END { print line }' | tr -s ' '
 }
+inner_times() {  # what the commands that bound a deploy took (TASKORA_TIMINGS lines): "docker build 3.1 s, ..."
+  awk '/^\[time\] / { t = $2; cmd = $0; sub(/^\[time\] [0-9.]+ s \(ended at [0-9.]+ s\) /, "", cmd)
+         k = cmd ~ /^docker build/ ? "docker build" : cmd ~ /cluster load/ ? "build.loadCommand" : cmd ~ /^helm upgrade --install/ ? "helm upgrade" : ""
+         if (k != "") { sum[k] += t; if (!(k in seen)) { seen[k] = 1; order[++n] = k } } }
+       END { for (i = 1; i <= n; i++) printf "%s%s %.1f s", (i > 1 ? ", " : ""), order[i], sum[order[i]] }' "$1"
+}
 inner_deploy() {  # inner_deploy LABEL OUT BUILT_WANT [--set ...]: one timed deploy, checked and printed
   local label="$1" out="$2" want="$3" rev_before rev_after t0 secs
   shift 3
   rev_before="$(helm_json "$RELEASE" "$NS" 'd["version"]')"
   t0=$(date +%s%N)
-  if "$JBANG" deploy@taskora "${DEPLOY[@]}" "$@" >"$out" 2>&1; then
+  if TASKORA_TIMINGS=1 "$JBANG" deploy@taskora "${DEPLOY[@]}" "$@" >"$out" 2>&1; then
     secs="$(( ($(date +%s%N) - t0) / 1000000 ))"
     secs="$((secs / 1000)).$(printf '%03d' $((secs % 1000)) | cut -c1)"
     rev_after="$(helm_json "$RELEASE" "$NS" 'd["version"]')"
-    log "inner loop: $label: ${secs} s (helm revision $rev_before -> $rev_after; $(inner_summary "$out"))"
+    log "inner loop: $label: ${secs} s (helm revision $rev_before -> $rev_after; commands: $(inner_times "$out"); $(inner_summary "$out"))"
     grep -q "$want" "$out" && pass "inner loop: $label: $want" || { cat "$out" >&2; fail "inner loop: $label: no '$want' in deploy's output"; }
   else
     cat "$out" >&2; fail "inner loop: $label: deploy failed"

@@ -87,6 +87,13 @@ class HonestAnswersTest {
         assertTrue(r.err().startsWith("deploy: error: --uninstall builds and smoke-tests nothing: --skip-build has no meaning with it"), r.err());
     }
 
+    @Test
+    void fullSmokeRefusesSkipSmoke() {
+        Toolkit.Run r = new Toolkit.World(tmp.resolve("w")).script("Deploy", "--config", config().toString(), "--full-smoke", "--skip-smoke")
+                .expect(Exit.USAGE);
+        assertTrue(r.err().startsWith("deploy: error: --full-smoke goes without --skip-smoke"), r.err());
+    }
+
     /** Before: every step after the one that would stop the real run was marked ok in the dry run's summary. */
     @Test
     void aDryRunsSummaryMarksNothingOkAfterTheStepThatWouldStopIt() {
