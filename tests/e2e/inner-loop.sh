@@ -17,11 +17,11 @@ inner_copy() {  # inner_copy SERVICE: a copy of app/SERVICE with git's files, pr
   echo "$dest"
 }
 inner_summary() {  # the rows of deploy's summary table, on one line: "step 1.2s, step 3.4s, ..."
-  sed -n '/^==> summary/,$p' "$1" | awk 'NR > 2 && NF >= 3 && $0 !~ /^Taskora is up/ { line = line sep $0; sep = " | " } END { print line }' | tr -s ' '
+  sed -n '/^==> summary/,$p' "$1" | awk 'NR > 2 && NF >= 3 && $0 !~ /^Taskora is up/ && $0 !~ /^\[time\] / { line = line sep $0; sep = " | " } END { print line }' | tr -s ' '
 }
 inner_times() {  # what the commands that bound a deploy took (TASKORA_TIMINGS lines): "docker build 3.1 s, ..."
   awk '/^\[time\] / { t = $2; cmd = $0; sub(/^\[time\] [0-9.]+ s \(ended at [0-9.]+ s\) /, "", cmd)
-         k = cmd ~ /^docker build/ ? "docker build" : cmd ~ /cluster load/ ? "build.loadCommand" : cmd ~ /^helm upgrade --install/ ? "helm upgrade" : ""
+         k = cmd ~ /^docker build / ? "docker build" : cmd ~ /cluster load/ ? "build.loadCommand" : cmd ~ /^helm upgrade --install/ ? "helm upgrade" : ""
          if (k != "") { sum[k] += t; if (!(k in seen)) { seen[k] = 1; order[++n] = k } } }
        END { for (i = 1; i <= n; i++) printf "%s%s %.1f s", (i > 1 ? ", " : ""), order[i], sum[order[i]] }' "$1"
 }
