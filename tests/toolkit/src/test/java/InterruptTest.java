@@ -37,11 +37,10 @@ class InterruptTest {
         // (setsid: deploy leads its own process group, as a terminal's job does; and, as there, SIGINT
         // at its default: a JVM keeps SIGINT ignored when it starts so, which is how a script's
         // background job, a CI runner's for one, starts it.)
-        List<String> argv = new ArrayList<>(List.of("setsid", "python3", "-c",
-                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"));
         List<String> args = new ArrayList<>(base);
         args.addAll(List.of("--set", "chart.values.backend.replicaCount=2"));   // a change, so helm runs
-        argv.addAll(Toolkit.World.scriptCommand("Deploy", args.toArray(String[]::new)));
+        List<String> argv = new ArrayList<>(List.of("setsid"));
+        argv.addAll(Toolkit.defaultSigint(Toolkit.World.scriptCommand("Deploy", args.toArray(String[]::new))));
         ProcessBuilder pb = new ProcessBuilder(argv).directory(Toolkit.REPO.toFile());
         pb.environment().putAll(w.env);
         pb.environment().putAll(Map.of("NO_COLOR", "1", "FAKE_HELM_HANG", "backend", "FAKE_HELM_HANG_REASON", "ContainerCreating",

@@ -160,8 +160,8 @@ class KubectlAiRealTest {
                 """);
         Path tmpdir = tmp.resolve("tmp");
         for (String signal : List.of("INT", "TERM")) {
-            List<String> argv = Toolkit.World.scriptCommand("AiOps", "--config", CFG.toString(), "--engine", "kubectl-ai",
-                    "--set", "aiOps.model=scripted", "show me all pods");
+            List<String> argv = Toolkit.defaultSigint(Toolkit.World.scriptCommand("AiOps", "--config", CFG.toString(), "--engine", "kubectl-ai",
+                    "--set", "aiOps.model=scripted", "show me all pods"));
             ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(tmp.resolve("interrupted-" + signal + ".out").toFile());
             pb.environment().putAll(w.env);
             pb.environment().putAll(server.env(KEY));

@@ -291,4 +291,15 @@ final class Toolkit {
         return exec(argv, Map.of(), REPO, null, 120);
     }
 
+    /**
+     * argv run with SIGINT at its default, as in a terminal: a JVM keeps SIGINT ignored when it
+     * starts so, which is how a script's background job (a CI runner's, `nohup ... &`) starts it,
+     * and a test of Ctrl-C then tests nothing. (Python resets it; exec keeps a default disposition.)
+     */
+    static List<String> defaultSigint(List<String> argv) {
+        List<String> a = new ArrayList<>(List.of("python3", "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"));
+        a.addAll(argv);
+        return a;
+    }
 }
