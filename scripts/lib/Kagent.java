@@ -299,6 +299,8 @@ final class Kagent {
 
     /**
      * Runs one request through the release's kagent Agent; returns ai-ops's exit code or throws.
+     * The CLI v0.9.12 sends an empty message id, which kagent's Go runtime refuses: ai-ops then
+     * sends the same message/send itself, with an id (send(...)), and says so in one dim line.
      * A tool call that needs approval stops the task (A2A input-required): ai-ops shows the call
      * and runs nothing; with --yes it audits a started line, then approves the call itself (kagent's
      * CLI v0.9.12 cannot: it sends text only) with the A2A message kagent's UI sends, a data part
@@ -333,6 +335,17 @@ final class Kagent {
             if (r.exit() == Cmd.NOT_FOUND)
                 throw new Failure(Exit.USAGE, "the kagent CLI was not found on PATH", "install it: " + installCommand());
             Answer a = parse(r.out(), r.err());
+            String endpoint = url + "/api/a2a/" + cfg.namespace() + "/" + agent + "/";
+            if (!a.ok() && emptyMessageId(r.err())) {
+                // kagent's CLI v0.9.12 sends `"messageId": ""` (invoke.go builds the message without
+                // protocol.NewMessage), which the Go runtime's A2A server refuses ("message ID is
+                // required", a2a-go v0.3.15), and the controller's proxy, failing to decode that
+                // error's data, answers -32603. The same message/send with an id, to the same
+                // endpoint, is what kagent's UI sends.
+                Console.info(Console.dim("kagent's CLI " + AiTools.KAGENT_VERSION + " sent no message id, which the agent refuses; "
+                        + "sending the same A2A message/send with one to " + endpoint));
+                a = send(endpoint, textMessage(request), timeout);
+            }
             report.accept("agent", cfg.namespace() + "/" + agent);
             if (a.needsApproval()) {
                 Console.info("kagent's agent waits for approval of " + (a.calls().isEmpty() ? "a tool call" : "this tool call") + ":");
@@ -346,7 +359,7 @@ final class Kagent {
                 if (audit != null) audit.record(a.calls(), Changes.Audited.of(Changes.Outcome.APPROVING));
                 Console.info(Console.dim("approving it (--yes): A2A message/send {decision_type: approve} to task " + a.taskId()));
                 try {
-                    a = approve(url + "/api/a2a/" + cfg.namespace() + "/" + agent + "/", a, timeout);
+                    a = send(endpoint, approval(a), timeout);
                 } catch (Failure f) {
                     if (audit != null) audit.record(a.calls(), new Changes.Audited(Changes.Outcome.FAILED, f.getMessage()));
                     throw f;
@@ -372,8 +385,24 @@ final class Kagent {
         }
     }
 
-    /** The approval of an input-required task: one JSON-RPC message/send to the agent's A2A endpoint, judged like the CLI's output. */
-    static Answer approve(String endpoint, Answer waiting, Duration timeout) {
+    /** The CLI's failure when the agent refused its empty message id (seen through the controller's proxy). */
+    static boolean emptyMessageId(String err) {
+        return err != null && (err.contains("message ID is required")
+                || err.contains("failed to decode response: json: cannot unmarshal object into Go struct field Error.error.data"));
+    }
+
+    /** A user's text message, as kagent's UI sends it (with a message id). */
+    static Map<String, Object> textMessage(String text) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("kind", "message");
+        message.put("messageId", java.util.UUID.randomUUID().toString());
+        message.put("role", "user");
+        message.put("parts", List.of(Map.of("kind", "text", "text", text)));
+        return message;
+    }
+
+    /** The approval of an input-required task: a data part {decision_type: approve} on the same task and context. */
+    static Map<String, Object> approval(Answer waiting) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("kind", "message");
         message.put("messageId", java.util.UUID.randomUUID().toString());
@@ -381,6 +410,11 @@ final class Kagent {
         message.put("taskId", waiting.taskId());
         message.put("contextId", waiting.contextId());
         message.put("parts", List.of(Map.of("kind", "data", "data", Map.of("decision_type", "approve"))));
+        return message;
+    }
+
+    /** One JSON-RPC message/send to the agent's A2A endpoint on kagent's controller, judged like the CLI's output. */
+    static Answer send(String endpoint, Map<String, Object> message, Duration timeout) {
         Map<String, Object> rpc = new LinkedHashMap<>();
         rpc.put("jsonrpc", "2.0");
         rpc.put("id", 1);
@@ -392,12 +426,20 @@ final class Kagent {
                     .timeout(timeout).header("Content-Type", "application/json")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Json.write(rpc))).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException | InterruptedException e) {
-            throw new Failure(Exit.COMMAND_FAILED, "kagent: the approval did not reach the agent (" + e.getMessage() + ")");
+        } catch (java.io.IOException e) {
+            throw new Failure(Exit.COMMAND_FAILED, "kagent: the message did not reach the agent (" + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure(Exit.COMMAND_FAILED, "kagent: interrupted");
         }
-        Object doc = Json.parse(resp.body(), "kagent's A2A answer to the approval");
+        Object doc;
+        try {
+            doc = Json.parse(resp.body(), "kagent's A2A answer");
+        } catch (Failure f) {
+            throw new Failure(Exit.COMMAND_FAILED, "kagent's controller answered HTTP " + resp.statusCode() + ": " + abbreviate(resp.body()));
+        }
         if (Json.at(doc, "error") != null)
-            throw new Failure(Exit.COMMAND_FAILED, "kagent refused the approval: " + abbreviate(Json.write(Json.at(doc, "error"))));
+            return new Answer(false, false, "the agent refused the message: " + abbreviate(Json.write(Json.at(doc, "error"))));
         return judge(Json.at(doc, "result"));
     }
 }

@@ -76,7 +76,7 @@ for _ in $(seq 1 100); do [ -s "$work/kagent-model-port" ] && break; sleep 0.1; 
 KAGENT_ENV=(env PATH="$kag_bin:$PATH" OPENAI_API_KEY="$kagent_key" OPENAI_ENDPOINT="http://$node_ip:$(cat "$work/kagent-model-port")/v1"
             XDG_STATE_HOME="$work/kagent-audit" TMPDIR="$work/kagent-tmp")
 KAGENT_SETS=(--set aiOps.model=scripted --set "aiOps.kagentCharts=$work/kagent-charts" --set "aiOps.kagentRegistry=$KREG"
-             --set aiOps.kagentValues.database.postgres.bundled.image.tag=15-bookworm)
+             --set "aiOps.kagentValues.database.postgres.bundled.image.registry=$KREG" --set aiOps.kagentValues.database.postgres.bundled.image.tag=15-bookworm)
 kai_ops() { "${KAGENT_ENV[@]}" "$JBANG" ai-ops@taskora "${DEPLOY[@]}" "${KAGENT_SETS[@]}" "$@"; }
 kagent_requests() { grep -c . "$work/kagent-requests.jsonl" 2>/dev/null || echo 0; }
 
@@ -85,14 +85,18 @@ t0=$SECONDS rc=0
 kai_ops kagent-setup --yes >"$work/kagent-setup.out" 2>&1 || rc=$?
 if [ $rc -eq 0 ]; then pass "ai-ops kagent-setup --yes: kagent 0.9.12 from its source charts and images, the Taskora agent on ($((SECONDS - t0)) s)"
 else cat "$work/kagent-setup.out" >&2; fail "ai-ops kagent-setup --yes exited $rc"; fi
-agent="$(kubectl get agents.kagent.dev -n "$NS" -l "app.kubernetes.io/instance=$RELEASE,app.kubernetes.io/component=kagent" -o jsonpath='{.items[0].metadata.name}' 2>/dev/null || true)"
+KSEL="app.kubernetes.io/instance=$RELEASE,app.kubernetes.io/component=kagent"
+agent="$(kubectl get agents.kagent.dev -n "$NS" -l "$KSEL" -o jsonpath='{.items[0].metadata.name}' 2>/dev/null || true)"
+model_cfg="$(kubectl get modelconfigs.kagent.dev -n "$NS" -l "$KSEL" -o jsonpath='{.items[0].metadata.name}' 2>/dev/null || true)"
+tool_srv="$(kubectl get remotemcpservers.kagent.dev -n "$NS" -l "app.kubernetes.io/instance=$RELEASE,app.kubernetes.io/component=kagent-tools" -o jsonpath='{.items[0].metadata.name}' 2>/dev/null || true)"
 conditions() { kubectl get "$1" -n "$2" "$3" -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}: {.message}){"\n"}{end}' 2>/dev/null; }
 agent_ready() { [ "$(kubectl get agents.kagent.dev -n "$NS" "$agent" -o jsonpath='{.status.conditions[?(@.type=="Accepted")].status}/{.status.conditions[?(@.type=="Ready")].status}')" = True/True ]; }
-for _ in $(seq 1 90); do [ -n "$agent" ] && agent_ready && break; sleep 2; done
-log "Agent $NS/$agent conditions:"; conditions agents.kagent.dev "$NS" "$agent" | sed 's/^/    /' >&2
-log "ModelConfig conditions:"; conditions modelconfigs.kagent.dev "$NS" "$RELEASE-taskora-kagent-model" | sed 's/^/    /' >&2
-log "RemoteMCPServer conditions and tools:"; conditions remotemcpservers.kagent.dev "$NS" "$RELEASE-taskora-kagent-tools" | sed 's/^/    /' >&2
-kubectl get remotemcpservers.kagent.dev -n "$NS" "$RELEASE-taskora-kagent-tools" -o jsonpath='{range .status.discoveredTools[*]}{.name} {end}' 2>/dev/null | fold -w 110 | sed 's/^/    /' >&2 || true
+tools_accepted() { [ "$(kubectl get remotemcpservers.kagent.dev -n "$NS" "$tool_srv" -o jsonpath='{.status.conditions[?(@.type=="Accepted")].status}')" = True ]; }
+for _ in $(seq 1 90); do [ -n "$agent" ] && agent_ready && tools_accepted && break; sleep 2; done
+log "Agent $NS/$agent conditions:"; { conditions agents.kagent.dev "$NS" "$agent" || true; } | sed 's/^/    /' >&2
+log "ModelConfig $NS/$model_cfg conditions:"; { conditions modelconfigs.kagent.dev "$NS" "$model_cfg" || true; } | sed 's/^/    /' >&2
+log "RemoteMCPServer $NS/$tool_srv conditions and tools:"; { conditions remotemcpservers.kagent.dev "$NS" "$tool_srv" || true; } | sed 's/^/    /' >&2
+kubectl get remotemcpservers.kagent.dev -n "$NS" "$tool_srv" -o jsonpath='{range .status.discoveredTools[*]}{.name} {end}' 2>/dev/null | fold -w 110 | sed 's/^/    /' >&2 || true
 echo >&2
 if [ -n "$agent" ] && agent_ready; then pass "the chart's Agent $agent is Accepted and Ready under the real kagent 0.9.12 controller"
 else fail "the chart's Agent is not Accepted and Ready (conditions above)"; kubectl -n kagent logs deploy/kagent-controller --tail 30 >&2 || true; fi
@@ -106,12 +110,17 @@ running kagent app.kubernetes.io/component=controller && running "$NS" app.kuber
 kagent_pf_log="$work/kagent-pf.log"
 kubectl -n kagent port-forward svc/kagent-controller 18083:8083 >"$kagent_pf_log" 2>&1 & kpf=$!
 sleep 2
-log "versions: kagent CLI and controller $("$kagent_bin" version --kagent-url http://127.0.0.1:18083 2>&1 | tr -d '\n'); tool server: $(kubectl exec -n "$NS" deploy/"$RELEASE"-taskora-kagent-tools -- /tool-server --version 2>&1 | tr '\n' ' ')"
+log "versions: kagent CLI and controller $("$kagent_bin" version --kagent-url http://127.0.0.1:18083 2>&1 | tr -d '\n'); tool server: $(kubectl exec -n "$NS" deploy/"$tool_srv" -- /tool-server --version 2>&1 | tr '\n' ' ')"
 kill "$kpf" 2>/dev/null || true
 
 # b. A read-only question, answered from what the release's tool server read from the cluster.
 rc=0
 kai_ops --engine kagent "which backend pods are running?" >"$work/kagent1.out" 2>&1 || rc=$?
+if grep -q "^\$ kagent invoke --kagent-url http://127.0.0.1:[0-9]* -n $NS -a $agent -t 'which backend pods are running?'" "$work/kagent1.out"; then
+  log "the real kagent CLI ran: $(grep -m1 "^\$ kagent invoke" "$work/kagent1.out")"
+  grep -q "sent no message id" "$work/kagent1.out" \
+    && log "  kagent CLI 0.9.12 sends an empty messageId; the Go runtime refuses it (upstream), ai-ops sent the same message/send with an id"
+else fail "kagent: ai-ops did not run the kagent CLI"; fi
 if [ $rc -eq 0 ] && grep -q 'The backend pods are Running' "$work/kagent1.out" && [ "$(kagent_requests)" -ge 2 ] \
    && grep -q "$backend_pod" "$work/kagent-requests.jsonl"; then
   pass "kagent: a read-only question through the real CLI: k8s_get_resources ran on the release's tool server, the answer came from what the cluster said"
@@ -152,7 +161,7 @@ kunexpected="$(grep -c '"unexpected"' "$work/kagent-requests.jsonl" || true)"
 [ "$kunexpected" = 0 ] && pass "the scripted model server got $(kagent_requests) request(s) from the agent pod, all expected" \
   || { grep '"unexpected"' "$work/kagent-requests.jsonl" | cut -c1-400 >&2; fail "the model server got $kunexpected unexpected request(s)"; }
 if grep -rqF "$kagent_key" "$kaudit" "$work"/kagent*.out; then fail "the key is in a log"; else pass "the key is in no log or output"; fi
-app_secret_key="$(kubectl get modelconfigs.kagent.dev -n "$NS" "$RELEASE-taskora-kagent-model" -o jsonpath='{.spec.apiKeySecret}')"
+app_secret_key="$(kubectl get modelconfigs.kagent.dev -n "$NS" "$model_cfg" -o jsonpath='{.spec.apiKeySecret}')"
 [ "$app_secret_key" = "$RELEASE-kagent-llm" ] && pass "the ModelConfig's key comes from its own Secret ($app_secret_key), not the app's" \
   || fail "the ModelConfig's key Secret is '$app_secret_key'"
 

@@ -386,6 +386,17 @@ class AiToolsTest {
         assertEquals(List.of("k8s_scale {\"name\":\"b\",\"replicas\":2}"), waiting.calls());
         assertEquals("t1", waiting.taskId());
         assertEquals("c1", waiting.contextId());
+        // The approval ai-ops sends with --yes: the UI's message, on the same task and context, with an id.
+        Map<String, Object> approve = Kagent.approval(waiting);
+        assertEquals("t1", approve.get("taskId"));
+        assertEquals("c1", approve.get("contextId"));
+        assertFalse(String.valueOf(approve.get("messageId")).isBlank());
+        assertEquals("{\"kind\":\"data\",\"data\":{\"decision_type\":\"approve\"}}", Json.write(((List<?>) approve.get("parts")).get(0)));
+        assertFalse(String.valueOf(Kagent.textMessage("hi").get("messageId")).isBlank());
+        // What the real CLI v0.9.12 printed against the Go runtime (tests/e2e/kagent.sh): its empty message id refused.
+        assertTrue(Kagent.emptyMessageId("Error invoking session: a2aClient.SendMessage: jsonrpc error -32603: failed to decode response: "
+                + "json: cannot unmarshal object into Go struct field Error.error.data of type []*errordetails.Typed\n"));
+        assertFalse(Kagent.emptyMessageId("Error invoking session: EOF"));
     }
 
     // ---------------------------------------------------------------- review-dockerfiles
