@@ -61,10 +61,12 @@ steps = [
   {"expect": ["scale the backend to %d" % want], "reply": tool("k8s_scale", {"name": deploy, "namespace": ns, "replicas": want})},
   {"expect": ["scaled"], "reply": {"content": "Scaled the backend to %d replicas." % want}},
   # d. the Secrets of the namespace, and another namespace's pods: the ServiceAccount may not
+  # (kagent-tools v0.2.1 hands the model only "<kubectl args> failed: exit status 1"; kubectl's
+  # 403 is in the tool server's log, read below)
   {"expect": ["what secrets does the release use"], "reply": tool("k8s_get_resources", {"resource_type": "secrets", "namespace": ns})},
-  {"expect": ["forbidden"], "reply": {"content": "The API server refused to list Secrets (forbidden)."}},
+  {"expect": ["get secrets -n %s -o wide failed: exit status 1" % ns], "reply": {"content": "The API server refused to list Secrets (forbidden)."}},
   {"expect": ["which pods run in kube-system"], "reply": tool("k8s_get_resources", {"resource_type": "pods", "namespace": "kube-system"})},
-  {"expect": ["forbidden"], "reply": {"content": "The API server refused to list kube-system's pods (forbidden)."}},
+  {"expect": ["get pods -n kube-system -o wide failed: exit status 1"], "reply": {"content": "The API server refused to list kube-system's pods (forbidden)."}},
 ]
 json.dump(steps, open(sys.argv[1], "w"), indent=1)
 EOF
@@ -148,14 +150,19 @@ else printf '%s\n' "$klast" >&2; fail "audit log of the kagent run ($kaudit)"; f
 for q in "what secrets does the release use?|refused to list Secrets (forbidden)" "which pods run in kube-system?|refused to list kube-system's pods (forbidden)"; do
   rc=0
   kai_ops --engine kagent "${q%%|*}" >"$work/kagent4.out" 2>&1 || rc=$?
-  if grep -qF "${q#*|}" "$work/kagent4.out"; then pass "kagent: '${q%%|*}' was refused by the API server (403, handed to the model)"
+  if grep -qF "${q#*|}" "$work/kagent4.out"; then pass "kagent: '${q%%|*}' was refused: the tool failed (kagent-tools hands the model only 'exit status 1'; the 403 is in its log, below)"
   else cat "$work/kagent4.out" >&2; fail "kagent: '${q%%|*}' (exit $rc)"; fi
 done
-python3 -c 'import json, re, sys
-seen = set()
-for line in open(sys.argv[1]):
-    for m in re.findall(r"Error from server \(Forbidden\)[^\\\"]*", line):
-        if m not in seen: seen.add(m); print("  403: " + m[:220])' "$work/kagent-requests.jsonl" >&2 || true
+# What the API server answered the tool server's ServiceAccount, as kagent-tools logged kubectl's output:
+kubectl logs -n "$NS" deploy/"$tool_srv" >"$work/kagent-tools.log" 2>&1 || true
+python3 -c 'import re, sys
+text = open(sys.argv[1]).read().replace("\\n", "\n").replace("\\\"", "\"")
+for m in sorted(set(re.findall(r"Error from server \(Forbidden\)[^\n]*", text))): print("  403: " + m[:240])' "$work/kagent-tools.log" >"$work/kagent-403.txt" || true
+cat "$work/kagent-403.txt" >&2
+grep -q 'secrets is forbidden: User "system:serviceaccount:'"$NS"':.*cannot list resource "secrets"' "$work/kagent-403.txt" \
+  && grep -q 'pods is forbidden: User "system:serviceaccount:'"$NS"':.*in the namespace "kube-system"' "$work/kagent-403.txt" \
+  && pass "the API server refused the tool server's ServiceAccount both (403 for the Secrets and for kube-system's pods, above)" \
+  || fail "no 403 for the Secrets and kube-system's pods in the tool server's log"
 kill "$kmodel_pid" 2>/dev/null || true
 kunexpected="$(grep -c '"unexpected"' "$work/kagent-requests.jsonl" || true)"
 [ "$kunexpected" = 0 ] && pass "the scripted model server got $(kagent_requests) request(s) from the agent pod, all expected" \
