@@ -516,7 +516,11 @@ def test_kagent_tool_server_acts_as_the_ai_ops_service_account():
     objs = render("values-prod.yaml", sets=["kagent.enabled=true"], api_versions=KAGENT_APIS)
     dep = objs.get("Deployment", "kagent-tools")
     pod = dep["spec"]["template"]["spec"]
-    assert pod["serviceAccountName"] == f"{RELEASE}-taskora-ai-ops" and pod["automountServiceAccountToken"] is True
+    assert pod["serviceAccountName"] == f"{RELEASE}-taskora-ai-ops" and pod["automountServiceAccountToken"] is False
+    # the token mounted explicitly where kubectl's in-cluster config reads it
+    token = next(v for v in pod["volumes"] if v["name"] == "token")["projected"]["sources"]
+    assert token[0]["serviceAccountToken"]["path"] == "token" and token[0]["serviceAccountToken"]["expirationSeconds"] == 3600
+    assert {"name": "token", "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "readOnly": True} in pod["containers"][0]["volumeMounts"]
     c = pod["containers"][0]
     assert c["command"] == ["/tool-server"] and c["args"] == ["--port", "8084", "--tools", "k8s"]
     assert c["image"] == "ghcr.io/kagent-dev/kagent/tools:0.2.1"
