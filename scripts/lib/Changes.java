@@ -26,7 +26,9 @@ final class Changes {
         REFUSED("refused"), DRY_RUN("dry-run"), NOT_CONFIRMED("not confirmed"), STARTED("started"), DONE("done"),
         FAILED("failed"), NOT_READY("changed, but not Ready within"), INTERRUPTED("interrupted"),
         /** kubectl-ai's: the run started with --skip-permissions, it ran (the commands), it stopped for approval. */
-        STARTED_UNATTENDED("started with --yes (--skip-permissions)"), RAN("ran with --yes"), NEEDS_APPROVAL("needs approval: not run (no --yes)");
+        STARTED_UNATTENDED("started with --yes (--skip-permissions)"), RAN("ran with --yes"), NEEDS_APPROVAL("needs approval: not run (no --yes)"),
+        /** kagent's: ai-ops approves the tool call its agent waits on (--yes). */
+        APPROVING("started with --yes (approving kagent's tool call)");
 
         final String text;
 

@@ -183,7 +183,10 @@ final class Config {
                     "engine", new OneOf(List.of("auto", "builtin", "kubectl-ai", "kagent")),
                     "provider", new OneOf(List.of("openai", "gemini", "azopenai", "grok", "ollama", "llamacpp")),
                     "model", ANY,
-                    "timeoutSeconds", new Int(10, 3600)),
+                    "timeoutSeconds", new Int(10, 3600),
+                    "kagentCharts", ANY,
+                    "kagentRegistry", new Str("|[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)*", "empty (kagent's published images) or a registry such as registry.example.com:5000"),
+                    "kagentValues", new MapOf(ANY, "[A-Za-z0-9_.\\[\\]-]+", "a Helm value path of kagent's chart")),
             "preflight", obj("minVersions", new MapOf(new Str("[0-9]+(\\.[0-9]+)*", "a version such as 1.32"),
                     "docker|minikube|kubectl|helm|java", "one of docker, minikube, kubectl, helm, java")));
 
@@ -212,7 +215,7 @@ final class Config {
             secret: {name: taskora-secrets, valuesKey: existingSecret}
             minikube: {profile: taskora, driver: docker, cpus: 4, memoryMiB: 8192, diskGiB: 20, kubernetesVersion: "", cni: "", addons: [ingress, metrics-server]}
             smoke: {via: port-forward, timeoutSeconds: 180, chatMessage: add a task to buy milk, expectTask: buy milk}
-            aiOps: {maxReplicas: 10, auditLog: "", engine: auto, provider: openai, model: "", timeoutSeconds: 300}
+            aiOps: {maxReplicas: 10, auditLog: "", engine: auto, provider: openai, model: "", timeoutSeconds: 300, kagentCharts: "", kagentRegistry: "", kagentValues: {}}
             preflight: {minVersions: {docker: "20.10", minikube: "1.32", kubectl: "1.28", helm: "3.12", java: "17"}}
             """;
 

@@ -60,7 +60,10 @@ final class Engines {
         if (huge != null) throw new Failure(Exit.USAGE, huge, "give a number in range, e.g. \"" + Intents.EXAMPLES.get(3) + "\"");
         String bound = t.understood() ? changes.refusal(t.intent()) : null;
         if (bound != null) return changes.refuse(t.intent(), bound);
-        if (c.engine().equals("kagent")) return Kagent.invoke(r.cfg, request, Changes.NOT_CONFIRMED, r::put);
+        if (c.engine().equals("kagent")) {
+            r.put("mutating", r.yes);
+            return Kagent.invoke(r.cfg, request, r.yes, (calls, outcome) -> changes.audit(null, calls, outcome), Changes.NOT_CONFIRMED, r::put);
+        }
         boolean yes = r.yes && !c.auto(); // only a kubectl-ai the user named may change the cluster without asking
         if (r.yes && c.auto())
             Console.info(Console.yellow("--yes is not passed on to kubectl-ai chosen by auto: ")
@@ -76,6 +79,7 @@ final class Engines {
         AiTools.Provider p = AiTools.provider(cfg);
         String context = KubectlAi.context(cfg);
         Kagent.requireRelease(cfg);
+        Kagent.requireCli();
         List<Kagent.Step> steps = Kagent.setupPlan(cfg, p, AiTools.model(cfg), System::getenv);
         Console.info("kagent-setup installs kagent " + AiTools.KAGENT_VERSION + " into namespace " + Kagent.NAMESPACE
                 + " of context " + context + " and turns on the Taskora agent of release " + cfg.release() + ":");

@@ -1,19 +1,23 @@
-// ai-ops's kagent engine and `ai-ops kagent-setup`. Exposes Kagent.setupPlan(...)/setup(...) and
-// Kagent.invoke(...), plus parse(...) for tests.
+// ai-ops's kagent engine and `ai-ops kagent-setup`. Exposes Kagent.setupPlan(...)/setup(...),
+// requireCli(), invoke(...), plus parse(...)/judge(...)/pendingCalls(...) for tests.
 //
-// kagent-setup installs kagent at one pinned version (AiTools.KAGENT_VERSION): its CRDs chart, then
-// its controller chart (both `helm upgrade --install`, so a second run changes nothing new), with
-// the provider's key from the environment put into Secrets through kubectl's stdin (never argv):
-// kagent's own (kagent-<provider> in namespace kagent, the name its chart expects) and one in the
-// release's namespace for the chart's ModelConfig. Then it turns on the chart's Taskora agent
-// (kagent.enabled, charts/taskora/templates/kagent) with a helm upgrade of the release that keeps
-// its other values (--reuse-values).
+// kagent-setup installs kagent at one pinned version (AiTools.KAGENT_VERSION), after checking that
+// the kagent CLI on PATH is that version: its CRDs chart, then its controller chart (both `helm
+// upgrade --install`, so a second run changes nothing new; the published OCI charts, or a folder
+// of charts prepared from kagent's source: aiOps.kagentCharts; kagent's published images, or
+// another registry: aiOps.kagentRegistry), with only the controller and its PostgreSQL on (no
+// shared tool server, no bundled agents, no kmcp). The provider's key from the environment goes
+// through kubectl's stdin (never argv) into the agent's own Secret in the release's namespace
+// (RELEASE-kagent-llm), never into kagent's namespace nor the app's Secret. Then it turns on the
+// chart's Taskora agent and its tool server (kagent.enabled, charts/taskora/templates/kagent) with a
+// helm upgrade of the release that keeps its other values (--reuse-values).
 //
-// --engine kagent: finds the release's Agent by its labels, port-forwards to kagent's controller
-// itself (kagent's CLI would port-forward in the agent's namespace, where no controller is), runs
-// `kagent invoke --kagent-url ... -n NS -a AGENT -t REQUEST` and judges the result from what it
-// printed: kagent's CLI prints its errors on stderr and exits 0, and a task can end failed or
-// waiting for approval (input-required) with exit 0 too.
+// --engine kagent: checks the CLI's version, finds the release's Agent by its labels,
+// port-forwards to kagent's controller itself (kagent's CLI would port-forward in the agent's
+// namespace, where no controller is), runs `kagent invoke --kagent-url ... -n NS -a AGENT -t
+// REQUEST` and judges the result from what it printed: kagent's CLI prints its errors on stderr
+// and exits 0, and a task can end failed or waiting for approval (input-required) with exit 0 too.
+// A task that waits for approval is approved only with --yes (invoke's comment).
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +69,50 @@ final class Kagent {
         return Json.write(s);
     }
 
+    /** The CLI's download for this machine, the pinned release's (kagent's release assets: kagent-OS-ARCH). */
+    static String installCommand() {
+        String os = System.getProperty("os.name", "").toLowerCase().startsWith("mac") ? "darwin" : "linux";
+        String arch = System.getProperty("os.arch", "").matches("aarch64|arm64") ? "arm64" : "amd64";
+        return "curl -fsSLo ~/.local/bin/kagent https://github.com/kagent-dev/kagent/releases/download/v" + AiTools.KAGENT_VERSION
+                + "/kagent-" + os + "-" + arch + " && chmod +x ~/.local/bin/kagent";
+    }
+
+    /**
+     * The kagent CLI on PATH must be the pinned release: kagent's 1.x CLI has other flags (no
+     * --kagent-url, no -a) and would fail in ways that look like a model problem. `kagent version`
+     * prints JSON with kagent_version (v-prefixed); it also asks a controller at localhost:8083
+     * for its version, which fails fast when none is there.
+     */
+    static void requireCli() {
+        if (Cmd.dryRun) return;
+        Cmd.Result r = Cmd.query(List.of("kagent", "version"), Duration.ofSeconds(20));
+        if (r.exit() == Cmd.NOT_FOUND)
+            throw new Failure(Exit.USAGE, "the kagent CLI was not found on PATH: ai-ops needs kagent " + AiTools.KAGENT_VERSION
+                    + "; install it with: " + installCommand());
+        String v = AiTools.kagentVersion(r.out());
+        if (!AiTools.KAGENT_VERSION.equals(v))
+            throw new Failure(Exit.USAGE, "the kagent CLI on PATH is " + (v == null ? "of an unknown version (" + abbreviate(r.out() + r.err()) + ")" : v)
+                    + ", not the pinned " + AiTools.KAGENT_VERSION + "; install " + AiTools.KAGENT_VERSION + " with: " + installCommand());
+    }
+
+    /** The charts: kagent's published ones (OCI, pinned), or a folder holding kagent-crds/ and kagent/ (aiOps.kagentCharts). */
+    static List<String> chartRef(Config cfg, String name) {
+        String dir = cfg.str("aiOps.kagentCharts");
+        if (dir.isEmpty()) return List.of(OCI + name, "--version", AiTools.KAGENT_VERSION);
+        java.nio.file.Path p = java.nio.file.Path.of(dir).toAbsolutePath().resolve(name);
+        if (!java.nio.file.Files.isRegularFile(p.resolve("Chart.yaml")))
+            throw new Failure(Exit.USAGE, "aiOps.kagentCharts " + dir + ": no chart " + name + " there (" + p.resolve("Chart.yaml") + " is missing)",
+                    "give a folder holding kagent-crds/ and kagent/ (kagent's helm/ with a Chart.yaml each), or leave it empty for the published charts");
+        return List.of(p.toString());
+    }
+
+    @SafeVarargs
+    private static String[] args(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> p : parts) all.addAll(p);
+        return all.toArray(String[]::new);
+    }
+
     /** The whole plan, in order; the key is read here from the environment and goes only to stdin. */
     static List<Step> setupPlan(Config cfg, AiTools.Provider p, String model, Function<String, String> env) {
         if (p.kagentProvider() == null)
@@ -75,39 +123,61 @@ final class Kagent {
             throw new Failure(Exit.USAGE, "kagent-setup needs " + String.join(" and ", missing) + " (aiOps.provider is " + p.id() + ")",
                     "export it in this shell; it goes into a Secret, never on a command line");
         String v = AiTools.KAGENT_VERSION;
+        String registry = cfg.str("aiOps.kagentRegistry");
+        boolean local = !cfg.str("aiOps.kagentCharts").isEmpty();
         List<Step> steps = new ArrayList<>();
-        steps.add(new Step("kagent's CRDs " + v, cfg.helm("upgrade", "--install", "kagent-crds", OCI + "kagent-crds",
-                "--version", v, "-n", NAMESPACE, "--create-namespace", "--wait"), null));
-        boolean keyed = p.kagentSecretKey() != null;
-        // The Secret names kagent's chart refers to (providers.<p>.apiKeySecretRef in helm/kagent/values.yaml).
-        String kagentSecret = switch (p.id()) {
-            case "azopenai" -> "kagent-azure-openai";
-            default -> "kagent-" + p.id();
-        };
-        if (keyed)
-            steps.add(new Step("the " + p.keyVar() + " Secret for kagent", cfg.kubectl("-n", NAMESPACE, "apply", "-f", "-"),
-                    secretJson(kagentSecret, NAMESPACE, p.kagentSecretKey(), env.apply(p.keyVar()))));
-        List<String> install = cfg.helm("upgrade", "--install", "kagent", OCI + "kagent", "--version", v,
-                "-n", NAMESPACE, "--set", "providers.default=" + p.kagentValuesKey(), "--wait");
-        // values a user or the environment gives go on stdin (HelmValues): a comma in them splits no --set
+        List<String> crds = cfg.helm(args(List.of("upgrade", "--install", "kagent-crds"), chartRef(cfg, "kagent-crds"),
+                List.of("-n", NAMESPACE, "--create-namespace", "--wait")));
+        HelmValues cv = new HelmValues();
+        cv.put("kagent-setup", "kmcp.enabled", "false"); // kmcp's CRDs (an OCI dependency): not needed
+        steps.add(Step.helm("kagent's CRDs " + v, crds, cv));
+        // kagent's controller and its PostgreSQL, nothing else: the Taskora agent has its own tool
+        // server (the release's, charts/taskora/templates/kagent/toolserver.yaml), so kagent's shared
+        // one (cluster-wide rights, Secrets among them), its bundled agents and kmcp stay off. The
+        // key goes only to the agent's own Secret in the release namespace, never to kagent's.
+        List<String> install = cfg.helm(args(List.of("upgrade", "--install", "kagent"), chartRef(cfg, "kagent"),
+                List.of("-n", NAMESPACE, "--wait", "--timeout", "10m")));
         HelmValues kv = new HelmValues();
-        if (!model.isEmpty()) kv.put("aiOps.model", "providers." + p.kagentValuesKey() + ".model", model);
-        if (p.id().equals("ollama")) kv.put("OLLAMA_HOST", "providers.ollama.config.host", env.apply("OLLAMA_HOST"));
+        kv.literal("providers.default", p.kagentValuesKey());
+        for (String off : List.of("kmcp", "kagent-tools", "k8s-agent", "kgateway-agent", "istio-agent", "promql-agent",
+                "observability-agent", "argo-rollouts-agent", "helm-agent", "cilium-policy-agent", "cilium-manager-agent",
+                "cilium-debug-agent", "grafana-mcp", "querydoc"))
+            kv.put("kagent-setup", off + ".enabled", "false");
+        if (local) kv.put("aiOps.kagentCharts", "ui.replicas", "0"); // the UI (Next.js) is not part of a build from kagent's Go source
+        if (!registry.isEmpty()) kv.literal("registry", registry);
+        for (Map.Entry<String, String> e : cfg.strMap("aiOps.kagentValues").entrySet())
+            kv.put("aiOps.kagentValues." + e.getKey(), e.getKey(), e.getValue());
         steps.add(Step.helm("kagent's controller " + v, install, kv));
+        boolean keyed = p.kagentSecretKey() != null;
         if (keyed)
             steps.add(new Step("the key Secret for the Taskora agent", cfg.kubectl("-n", cfg.namespace(), "apply", "-f", "-"),
                     secretJson(secretName(cfg), cfg.namespace(), "llm-api-key", env.apply(p.keyVar()))));
         List<String> up = cfg.helm("upgrade", "--install", cfg.release(), cfg.path("chart.path").toString(),
                 "-n", cfg.namespace(), "--reuse-values", "--set", "kagent.enabled=true",
                 "--set", "kagent.modelConfig.provider=" + p.kagentProvider(), "--wait", "--timeout", cfg.str("chart.timeout"));
-        if (keyed) { up.add("--set"); up.add("kagent.modelConfig.apiKeySecret=" + secretName(cfg)); }
         HelmValues uv = new HelmValues();
+        if (keyed) uv.literal("kagent.modelConfig.apiKeySecret", secretName(cfg));
         if (!model.isEmpty()) uv.put("aiOps.model", "kagent.modelConfig.model", model);
-        String base = p.endpointVar() != null && p.id().equals("openai") ? env.apply(p.endpointVar()) : null;
-        if (base != null && !base.isBlank()) uv.put(p.endpointVar(), "kagent.modelConfig.baseUrl", base);
-        steps.add(Step.helm("the Taskora agent (kagent.enabled=true, other values kept)", up, uv));
+        switch (p.id()) {
+            case "openai" -> {
+                String base = env.apply(p.endpointVar());
+                if (base != null && !base.isBlank()) uv.put(p.endpointVar(), "kagent.modelConfig.openAI.baseUrl", base);
+            }
+            case "azopenai" -> {
+                uv.put("AZURE_OPENAI_ENDPOINT", "kagent.modelConfig.azureOpenAI.azureEndpoint", env.apply("AZURE_OPENAI_ENDPOINT"));
+                String api = env.apply("AZURE_OPENAI_API_VERSION");
+                uv.put("AZURE_OPENAI_API_VERSION", "kagent.modelConfig.azureOpenAI.apiVersion", api == null || api.isBlank() ? AZURE_API_VERSION : api);
+            }
+            case "ollama" -> uv.put("OLLAMA_HOST", "kagent.modelConfig.ollama.host", env.apply("OLLAMA_HOST"));
+            default -> { }
+        }
+        if (!registry.isEmpty()) uv.literal("kagent.toolServer.image.repository", registry + "/kagent-dev/kagent/tools");
+        steps.add(Step.helm("the Taskora agent and its tool server (kagent.enabled=true, other values kept)", up, uv));
         return steps;
     }
+
+    /** Azure OpenAI's API version when AZURE_OPENAI_API_VERSION is not set (a GA version). */
+    static final String AZURE_API_VERSION = "2024-10-21";
 
     /** kagent-setup upgrades the release: it must exist (checked before anything is shown or run). */
     static void requireRelease(Config cfg) {
@@ -127,8 +197,13 @@ final class Kagent {
     }
 
     // ---------------------------------------------------------------- invoke
-    /** kagent's printed answer, judged. */
-    record Answer(boolean ok, boolean needsApproval, String text) {}
+    /**
+     * kagent's answer, judged: the text, and for a task that waits for approval (A2A
+     * input-required) the task and context ids and the tool calls it waits on ("name {args}").
+     */
+    record Answer(boolean ok, boolean needsApproval, String text, String taskId, String contextId, List<String> calls) {
+        Answer(boolean ok, boolean needsApproval, String text) { this(ok, needsApproval, text, "", "", List.of()); }
+    }
 
     /** What `kagent invoke` printed (stdout: the A2A result as JSON; stderr: its errors). Exit status is meaningless. */
     static Answer parse(String out, String err) {
@@ -142,6 +217,11 @@ final class Kagent {
         } catch (Failure f) {
             return new Answer(false, false, "kagent printed no result: " + abbreviate(o + (e.isEmpty() ? "" : " / " + e)));
         }
+        return judge(doc);
+    }
+
+    /** An A2A result (a Task or a Message), as the CLI prints it or the JSON-RPC answer holds it. */
+    static Answer judge(Object doc) {
         String kind = Json.text(doc, "kind");
         if (kind.equals("message")) return new Answer(true, false, parts(Json.items(doc, "parts")));
         String state = Json.text(doc, "status", "state");
@@ -156,12 +236,30 @@ final class Kagent {
                 String text = artifacts.length() > 0 ? artifacts.toString() : statusText;
                 return text.isBlank() ? new Answer(false, false, "the agent completed without an answer") : new Answer(true, false, text);
             case "input-required":
-                return new Answer(false, true, statusText.isBlank() ? "the agent waits for input" : statusText);
+                List<String> calls = pendingCalls(Json.items(doc, "status", "message", "parts"));
+                return new Answer(false, true, statusText.isBlank() ? "the agent waits for approval" : statusText,
+                        Json.text(doc, "id"), Json.text(doc, "contextId"), calls);
             case "":
-                return new Answer(false, false, "kagent printed no task state: " + abbreviate(o));
+                return new Answer(false, false, "kagent printed no task state: " + abbreviate(Json.write(doc)));
             default:
                 return new Answer(false, false, "the agent's task ended " + state + (statusText.isBlank() ? "" : ": " + statusText));
         }
+    }
+
+    /**
+     * The tool calls an input-required task waits on: kagent's ADK sends each as a data part, the
+     * function call adk_request_confirmation whose args hold originalFunctionCall {name, args}.
+     */
+    static List<String> pendingCalls(List<?> parts) {
+        List<String> out = new ArrayList<>();
+        for (Object p : parts) {
+            Object data = Json.at(p, "data");
+            if (data == null || !"adk_request_confirmation".equals(Json.text(data, "name"))) continue;
+            Object call = Json.at(data, "args", "originalFunctionCall");
+            Object args = Json.at(call, "args");
+            out.add(Json.text(call, "name") + " " + (args == null ? "{}" : Json.write(args)));
+        }
+        return out;
     }
 
     private static String parts(List<?> parts) {
@@ -194,8 +292,23 @@ final class Kagent {
         return Json.text(items.get(0), "metadata", "name");
     }
 
-    /** Runs one request through the release's kagent Agent; returns ai-ops's exit code or throws. */
-    static int invoke(Config cfg, String request, int notConfirmed, java.util.function.BiConsumer<String, Object> report) {
+    /** What ai-ops records of an approval it gives (its audit log): the calls, and how it went. */
+    interface Audit {
+        void record(List<String> calls, Changes.Audited outcome);
+    }
+
+    /**
+     * Runs one request through the release's kagent Agent; returns ai-ops's exit code or throws.
+     * The CLI v0.9.12 sends an empty message id, which kagent's Go runtime refuses: ai-ops then
+     * sends the same message/send itself, with an id (send(...)), and says so in one dim line.
+     * A tool call that needs approval stops the task (A2A input-required): ai-ops shows the call
+     * and runs nothing; with --yes it audits a started line, then approves the call itself (kagent's
+     * CLI v0.9.12 cannot: it sends text only) with the A2A message kagent's UI sends, a data part
+     * {decision_type: approve} on the same task, to the same endpoint the CLI used; then audits
+     * what came of it.
+     */
+    static int invoke(Config cfg, String request, boolean yes, Audit audit, int notConfirmed, java.util.function.BiConsumer<String, Object> report) {
+        requireCli();
         String agent = agentName(cfg);
         CompletableFuture<Integer> local = new CompletableFuture<>();
         StringBuilder seen = new StringBuilder();
@@ -213,24 +326,56 @@ final class Kagent {
                 throw new Failure(Exit.COMMAND_FAILED, "cannot reach kagent's controller: " + abbreviate(seen.toString()),
                         "is kagent installed? ai-ops kagent-setup --yes");
             }
-            List<String> argv = List.of("kagent", "invoke", "--kagent-url", "http://127.0.0.1:" + port, "-n", cfg.namespace(),
+            String url = "http://127.0.0.1:" + port;
+            List<String> argv = List.of("kagent", "invoke", "--kagent-url", url, "-n", cfg.namespace(),
                     "-a", agent, "-t", request);
             Console.info(Console.dim("$ " + Cmd.show(argv)));
-            Cmd.Result r = Cmd.query(argv, Duration.ofSeconds(KubectlAi.timeout(cfg) + 10));
+            Duration timeout = Duration.ofSeconds(KubectlAi.timeout(cfg) + 10);
+            Cmd.Result r = Cmd.query(argv, timeout);
             if (r.exit() == Cmd.NOT_FOUND)
-                throw new Failure(Exit.USAGE, "the kagent CLI was not found on PATH", "install kagent " + AiTools.KAGENT_VERSION);
+                throw new Failure(Exit.USAGE, "the kagent CLI was not found on PATH", "install it: " + installCommand());
             Answer a = parse(r.out(), r.err());
+            String endpoint = url + "/api/a2a/" + cfg.namespace() + "/" + agent + "/";
+            if (!a.ok() && emptyMessageId(r.err())) {
+                // kagent's CLI v0.9.12 sends `"messageId": ""` (invoke.go builds the message without
+                // protocol.NewMessage), which the Go runtime's A2A server refuses ("message ID is
+                // required", a2a-go v0.3.15), and the controller's proxy, failing to decode that
+                // error's data, answers -32603. The same message/send with an id, to the same
+                // endpoint, is what kagent's UI sends.
+                Console.info(Console.dim("kagent's CLI " + AiTools.KAGENT_VERSION + " sent no message id, which the agent refuses; "
+                        + "sending the same A2A message/send with one to " + endpoint));
+                a = send(endpoint, textMessage(request), timeout);
+            }
+            report.accept("agent", cfg.namespace() + "/" + agent);
+            if (a.needsApproval()) {
+                Console.info("kagent's agent waits for approval of " + (a.calls().isEmpty() ? "a tool call" : "this tool call") + ":");
+                for (String c : a.calls()) Console.info("    " + AiTools.redact(c, System::getenv));
+                report.accept("awaitingApproval", a.calls());
+                if (!yes) {
+                    if (audit != null) audit.record(a.calls(), Changes.Audited.of(Changes.Outcome.NEEDS_APPROVAL));
+                    Console.info(Console.yellow("nothing ran: run again with --yes to approve it, or approve it in kagent's UI, where the session continues."));
+                    return notConfirmed;
+                }
+                if (audit != null) audit.record(a.calls(), Changes.Audited.of(Changes.Outcome.APPROVING));
+                Console.info(Console.dim("approving it (--yes): A2A message/send {decision_type: approve} to task " + a.taskId()));
+                try {
+                    a = send(endpoint, approval(a), timeout);
+                } catch (Failure f) {
+                    if (audit != null) audit.record(a.calls(), new Changes.Audited(Changes.Outcome.FAILED, f.getMessage()));
+                    throw f;
+                }
+                if (audit != null)
+                    audit.record(List.of(), a.ok() ? Changes.Audited.of(Changes.Outcome.RAN)
+                            : new Changes.Audited(Changes.Outcome.FAILED, AiTools.redact(a.text(), System::getenv)));
+            }
             String text = AiTools.redact(a.text(), System::getenv);
             report.accept("answer", text);
-            report.accept("agent", cfg.namespace() + "/" + agent);
             if (a.ok()) {
                 Console.info(text);
                 return Exit.OK;
             }
-            if (a.needsApproval()) {
-                Console.info(text);
-                Console.info(Console.yellow("kagent's agent waits for approval of a tool call; ai-ops does not approve it for you: "
-                        + "review and approve it in kagent's UI (kagent dashboard), where the session continues."));
+            if (a.needsApproval()) { // approved, and the agent asks again: stop here, not in a loop
+                Console.info(Console.yellow("the agent asks for approval again: " + String.join("; ", a.calls())));
                 return notConfirmed;
             }
             throw new Failure(Exit.COMMAND_FAILED, "kagent: " + text + (r.exit() == 0 ? " (kagent exited 0 all the same)" : ""),
@@ -238,5 +383,63 @@ final class Kagent {
         } finally {
             pf.getProcess().destroy();
         }
+    }
+
+    /** The CLI's failure when the agent refused its empty message id (seen through the controller's proxy). */
+    static boolean emptyMessageId(String err) {
+        return err != null && (err.contains("message ID is required")
+                || err.contains("failed to decode response: json: cannot unmarshal object into Go struct field Error.error.data"));
+    }
+
+    /** A user's text message, as kagent's UI sends it (with a message id). */
+    static Map<String, Object> textMessage(String text) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("kind", "message");
+        message.put("messageId", java.util.UUID.randomUUID().toString());
+        message.put("role", "user");
+        message.put("parts", List.of(Map.of("kind", "text", "text", text)));
+        return message;
+    }
+
+    /** The approval of an input-required task: a data part {decision_type: approve} on the same task and context. */
+    static Map<String, Object> approval(Answer waiting) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("kind", "message");
+        message.put("messageId", java.util.UUID.randomUUID().toString());
+        message.put("role", "user");
+        message.put("taskId", waiting.taskId());
+        message.put("contextId", waiting.contextId());
+        message.put("parts", List.of(Map.of("kind", "data", "data", Map.of("decision_type", "approve"))));
+        return message;
+    }
+
+    /** One JSON-RPC message/send to the agent's A2A endpoint on kagent's controller, judged like the CLI's output. */
+    static Answer send(String endpoint, Map<String, Object> message, Duration timeout) {
+        Map<String, Object> rpc = new LinkedHashMap<>();
+        rpc.put("jsonrpc", "2.0");
+        rpc.put("id", 1);
+        rpc.put("method", "message/send");
+        rpc.put("params", Map.of("message", message));
+        java.net.http.HttpResponse<String> resp;
+        try {
+            resp = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(endpoint))
+                    .timeout(timeout).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Json.write(rpc))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new Failure(Exit.COMMAND_FAILED, "kagent: the message did not reach the agent (" + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure(Exit.COMMAND_FAILED, "kagent: interrupted");
+        }
+        Object doc;
+        try {
+            doc = Json.parse(resp.body(), "kagent's A2A answer");
+        } catch (Failure f) {
+            throw new Failure(Exit.COMMAND_FAILED, "kagent's controller answered HTTP " + resp.statusCode() + ": " + abbreviate(resp.body()));
+        }
+        if (Json.at(doc, "error") != null)
+            return new Answer(false, false, "the agent refused the message: " + abbreviate(Json.write(Json.at(doc, "error"))));
+        return judge(Json.at(doc, "result"));
     }
 }

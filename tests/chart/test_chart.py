@@ -19,7 +19,7 @@ CHART = ROOT / "charts" / "taskora"
 HELM = os.environ.get("HELM", "helm")
 K8S_VERSION = os.environ.get("K8S_VERSION", "1.33.0")
 RELEASE, NAMESPACE = "tk", "taskora"
-KAGENT_APIS = ["kagent.dev/v1alpha2/Agent", "kagent.dev/v1alpha2/ModelConfig"]
+KAGENT_APIS = ["kagent.dev/v1alpha2/Agent", "kagent.dev/v1alpha2/ModelConfig", "kagent.dev/v1alpha2/RemoteMCPServer"]
 APP_VERSION = yaml.safe_load((CHART / "Chart.yaml").read_text())["appVersion"]
 POD_KINDS = ("Deployment", "StatefulSet", "Job", "Pod")
 
@@ -55,8 +55,8 @@ def render(*values_files, sets=(), api_versions=()):
     return Objects(d for d in yaml.safe_load_all(out) if d)
 
 
-def render_error(*values_files, sets=()):
-    proc = helm_template(*values_files, sets=sets, check=False)
+def render_error(*values_files, sets=(), api_versions=()):
+    proc = helm_template(*values_files, sets=sets, api_versions=api_versions, check=False)
     assert proc.returncode != 0, "the render should have failed"
     return proc.stderr
 
@@ -391,7 +391,7 @@ def test_external_database_from_url():
     (["externalDatabase.existingSecret=x"], "externalDatabase.* is set while postgresql.enabled=true"),
     (["postgresql.enabled=false", "externalDatabase.existingSecret=x", "externalDatabase.url=postgresql://a"],
      "set only one of externalDatabase.url and externalDatabase.existingSecret"),
-    (["kagent.enabled=true"], "kagent.enabled=true needs the LLM key from an existing Secret"),
+    (["kagent.enabled=true", "existingSecret=s", "kagent.modelConfig.apiKeySecret=s"], "names the app's Secret (existingSecret)"),
     (["ingress.host="], "ingress.enabled=true needs ingress.host"),
     (["frontend.autoscaling.enabled=true", "frontend.autoscaling.minReplicas=5"], "minReplicas (5) is above maxReplicas (4)"),
 ])
@@ -478,40 +478,93 @@ def test_ingress_on_off_and_configurable():
 
 def test_kagent_off_by_default_even_with_the_crds():
     objs = render("values-prod.yaml", api_versions=KAGENT_APIS)
-    assert not objs.kind("Agent") and not objs.kind("ModelConfig")
+    assert not objs.kind("Agent") and not objs.kind("ModelConfig") and not objs.kind("RemoteMCPServer")
 
 
 def test_kagent_skipped_without_the_crds():
     objs = render("values-prod.yaml", sets=["kagent.enabled=true", "existingSecret=s"])
-    assert not objs.kind("Agent") and not objs.kind("ModelConfig")
+    assert not objs.kind("Agent") and not objs.kind("ModelConfig") and not objs.kind("RemoteMCPServer")
     assert objs.get("Deployment", "backend")  # the rest of the install goes ahead
 
 
-def test_kagent_agent_and_model_config_with_the_crds():
+def test_kagent_agent_model_config_and_tool_server_with_the_crds():
     objs = render("values-prod.yaml", sets=["kagent.enabled=true", "existingSecret=s"], api_versions=KAGENT_APIS)
-    agent, model = objs.get("Agent"), objs.get("ModelConfig")
-    assert agent["apiVersion"] == model["apiVersion"] == "kagent.dev/v1alpha2"
+    agent, model, server = objs.get("Agent"), objs.get("ModelConfig"), objs.get("RemoteMCPServer")
+    assert agent["apiVersion"] == model["apiVersion"] == server["apiVersion"] == "kagent.dev/v1alpha2"
     assert agent["spec"]["type"] == "Declarative"
     decl = agent["spec"]["declarative"]
-    assert decl["modelConfig"] == model["metadata"]["name"]
+    assert decl["modelConfig"] == model["metadata"]["name"] and decl["runtime"] == "go"
     tool = decl["tools"][0]
     assert tool["type"] == "McpServer" and tool["mcpServer"]["kind"] == "RemoteMCPServer"
-    assert tool["mcpServer"]["name"] == "kagent-tool-server" and tool["mcpServer"]["namespace"] == "kagent"
+    # kagent v0.9.12 refuses a RemoteMCPServer of another namespace unless it allows it
+    # (allowedNamespaces, default Same): the release's own, in the release's namespace.
+    assert tool["mcpServer"]["name"] == server["metadata"]["name"] and "namespace" not in tool["mcpServer"]
+    assert server["metadata"]["namespace"] == agent["metadata"]["namespace"]
+    assert server["spec"]["url"] == f"http://{RELEASE}-taskora-kagent-tools.{server['metadata']['namespace']}:8084/mcp"
     assert "k8s_get_pod_logs" in tool["mcpServer"]["toolNames"]
     assert not any(t in tool["mcpServer"]["toolNames"] for t in ("k8s_delete_resource", "k8s_apply_manifest"))
-    assert model["spec"]["apiKeySecret"] == "s" and model["spec"]["apiKeySecretKey"] == "llm-api-key"
-    assert model["spec"]["provider"] == "OpenAI"
+    # the agent's key comes from its own Secret, never the app's (existingSecret)
+    assert model["spec"]["apiKeySecret"] == f"{RELEASE}-kagent-llm" and model["spec"]["apiKeySecretKey"] == "llm-api-key"
+    assert model["spec"]["provider"] == "OpenAI" and model["spec"]["openAI"] == {}
     objs = render(sets=["kagent.enabled=true", "kagent.modelConfig.apiKeySecret=kagent-openai",
                         "kagent.modelConfig.apiKeySecretKey=OPENAI_API_KEY"], api_versions=KAGENT_APIS)
     spec = objs.get("ModelConfig")["spec"]
     assert (spec["apiKeySecret"], spec["apiKeySecretKey"]) == ("kagent-openai", "OPENAI_API_KEY")
 
 
-def test_kagent_default_tools_are_read_only_and_need_no_approval():
+def test_kagent_tool_server_acts_as_the_ai_ops_service_account():
+    objs = render("values-prod.yaml", sets=["kagent.enabled=true"], api_versions=KAGENT_APIS)
+    dep = objs.get("Deployment", "kagent-tools")
+    pod = dep["spec"]["template"]["spec"]
+    assert pod["serviceAccountName"] == f"{RELEASE}-taskora-ai-ops" and pod["automountServiceAccountToken"] is False
+    # the token mounted explicitly where kubectl's in-cluster config reads it
+    token = next(v for v in pod["volumes"] if v["name"] == "token")["projected"]["sources"]
+    assert token[0]["serviceAccountToken"]["path"] == "token" and token[0]["serviceAccountToken"]["expirationSeconds"] == 3600
+    assert {"name": "token", "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "readOnly": True} in pod["containers"][0]["volumeMounts"]
+    c = pod["containers"][0]
+    assert c["command"] == ["/tool-server"] and c["args"] == ["--port", "8084", "--tools", "k8s"]
+    assert c["image"] == "ghcr.io/kagent-dev/kagent/tools:0.2.1"
+    role = objs.get("Role", "ai-ops")
+    assert not any("secrets" in r["resources"] for r in role["rules"]), role["rules"]
+    assert not objs.kind("ClusterRole") and not objs.kind("ClusterRoleBinding")
+    err = render_error(sets=["kagent.enabled=true", "aiOps.serviceAccount.create=false"], api_versions=KAGENT_APIS)
+    assert "needs aiOps.serviceAccount.create=true" in err, err
+
+
+@pytest.mark.parametrize("sets, block", [
+    ([], {"openAI": {}}),
+    (["kagent.modelConfig.openAI.baseUrl=http://m:8080/v1"], {"openAI": {"baseUrl": "http://m:8080/v1"}}),
+    (["kagent.modelConfig.provider=AzureOpenAI", "kagent.modelConfig.azureOpenAI.azureEndpoint=https://a.openai.azure.com",
+      "kagent.modelConfig.azureOpenAI.apiVersion=2024-10-21"],
+     {"azureOpenAI": {"azureEndpoint": "https://a.openai.azure.com", "apiVersion": "2024-10-21"}}),
+    (["kagent.modelConfig.provider=Ollama", "kagent.modelConfig.ollama.host=http://o:11434"], {"ollama": {"host": "http://o:11434"}}),
+    (["kagent.modelConfig.provider=Gemini"], {"gemini": {}}),
+    (["kagent.modelConfig.provider=Anthropic"], {"anthropic": {}}),
+])
+def test_kagent_model_config_has_its_providers_block_and_no_other(sets, block):
+    spec = render(sets=["kagent.enabled=true"] + sets, api_versions=KAGENT_APIS).get("ModelConfig")["spec"]
+    blocks = {k: v for k, v in spec.items() if k in ("openAI", "azureOpenAI", "ollama", "gemini", "anthropic")}
+    assert blocks == block, spec
+    assert ("apiKeySecret" in spec) == (spec["provider"] != "Ollama")
+
+
+@pytest.mark.parametrize("sets, message", [
+    (["kagent.modelConfig.provider=AzureOpenAI"], "/kagent/modelConfig/azureOpenAI/azureEndpoint"),
+    (["kagent.modelConfig.provider=AzureOpenAI", "kagent.modelConfig.azureOpenAI.azureEndpoint=https://a"], "/kagent/modelConfig/azureOpenAI/apiVersion"),
+    (["kagent.modelConfig.provider=Ollama"], "/kagent/modelConfig/ollama/host"),
+    (["kagent.modelConfig.provider=Bedrock"], "/kagent/modelConfig/provider"),
+    (["kagent.runtime=java"], "/kagent/runtime"),
+])
+def test_kagent_schema_refuses_a_provider_without_its_block(sets, message):
+    err = render_error(sets=["kagent.enabled=true"] + sets, api_versions=KAGENT_APIS)
+    assert message in err, err
+
+
+def test_kagent_read_only_tools_need_no_approval_and_scale_does():
     agent = render("values-prod.yaml", sets=["kagent.enabled=true", "existingSecret=s"], api_versions=KAGENT_APIS).get("Agent")
     server = agent["spec"]["declarative"]["tools"][0]["mcpServer"]
-    assert all(t.startswith("k8s_get_") or t == "k8s_describe_resource" for t in server["toolNames"]), server
-    assert "requireApproval" not in server
+    assert all(t.startswith("k8s_get_") or t in ("k8s_describe_resource", "k8s_scale") for t in server["toolNames"]), server
+    assert server["requireApproval"] == ["k8s_scale"]
 
 
 def test_kagent_any_mutating_tool_is_listed_under_require_approval():

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A scripted OpenAI-compatible model server on 127.0.0.1, in place of a hosted LLM in the tests.
+"""A scripted OpenAI-compatible model server on 127.0.0.1 (or --host), in place of a hosted LLM in the tests.
 
     python3 tests/lib/model_server.py --script SCRIPT.json --record CALLS.jsonl --port-file PORT
 
@@ -129,13 +129,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--script", required=True, help="JSON list of steps")
     ap.add_argument("--record", required=True, help="JSON lines: every request, as received")
+    ap.add_argument("--host", default="127.0.0.1",
+                    help="the address to listen on: 127.0.0.1, or the test cluster's node address for pods (tests/e2e/kagent.sh)")
     ap.add_argument("--port", type=int, default=0, help="0: a free port (written to --port-file)")
     ap.add_argument("--port-file", help="where to write the port once listening")
     ap.add_argument("--lifetime", type=float, default=600, help="seconds before the server stops by itself")
     a = ap.parse_args()
     with open(a.script, encoding="utf-8") as f:
         Handler.script = Script(json.load(f), a.record)
-    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
+    srv = ThreadingHTTPServer((a.host, a.port), Handler)
     if a.port_file:
         tmp = a.port_file + ".tmp"
         with open(tmp, "w") as f:

@@ -161,8 +161,8 @@ imagePullSecrets:
 {{- if and .Values.externalDatabase.url .Values.externalDatabase.existingSecret -}}
 {{- fail "set only one of externalDatabase.url and externalDatabase.existingSecret" -}}
 {{- end -}}
-{{- if and .Values.kagent.enabled (not .Values.kagent.modelConfig.apiKeySecret) (not .Values.existingSecret) -}}
-{{- fail "kagent.enabled=true needs the LLM key from an existing Secret: set kagent.modelConfig.apiKeySecret (or existingSecret, whose llm-api-key is then used)" -}}
+{{- if and .Values.kagent.enabled .Values.existingSecret (eq .Values.kagent.modelConfig.apiKeySecret .Values.existingSecret) -}}
+{{- fail "kagent.modelConfig.apiKeySecret names the app's Secret (existingSecret): the agent's key lives in a Secret of its own (ai-ops kagent-setup creates RELEASE-kagent-llm)" -}}
 {{- end -}}
 {{- if and .Values.ingress.enabled (not .Values.ingress.host) -}}
 {{- fail "ingress.enabled=true needs ingress.host (for example taskora.local)" -}}
@@ -418,4 +418,9 @@ OpenAI-compatible server on another port (a local model server) is reachable.
 {{- fail (printf "llm.baseUrl %q: use an http:// or https:// URL (or set networkPolicy.llmEgressPort)" .Values.llm.baseUrl) -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+
+{{/* The Secret with the kagent agent's LLM key: its own, never the app's (RELEASE-kagent-llm unless named). */}}
+{{- define "taskora.kagentKeySecret" -}}
+{{- .Values.kagent.modelConfig.apiKeySecret | default (printf "%s-kagent-llm" .Release.Name) -}}
 {{- end -}}

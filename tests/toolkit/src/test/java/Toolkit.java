@@ -36,8 +36,17 @@ final class Toolkit {
      * background (tests/lib/upstream.sh) and names the binary in MINIKUBE_READY; this waits for it.
      */
     static Path realMinikube() {
-        String ready = System.getenv("MINIKUBE_READY");
-        assertTrue(ready != null && !ready.isBlank(), "MINIKUBE_READY is not set: run the suite with tests/toolkit/run (it builds minikube)");
+        return built("MINIKUBE_READY", "minikube");
+    }
+
+    /** The real kagent CLI v0.9.12, built from its tagged source by tests/toolkit/run (KAGENT_READY names it). */
+    static Path realKagent() {
+        return built("KAGENT_READY", "kagent");
+    }
+
+    private static Path built(String var, String name) {
+        String ready = System.getenv(var);
+        assertTrue(ready != null && !ready.isBlank(), var + " is not set: run the suite with tests/toolkit/run (it builds " + name + ")");
         Path f = Path.of(ready);
         long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(25); // a cold build: about 7 minutes, longer on a busy machine
         try {
@@ -46,7 +55,7 @@ final class Toolkit {
             Thread.currentThread().interrupt();
         }
         String answer = Files.isRegularFile(f) ? read(f).strip() : "";
-        assertTrue(answer.startsWith("/") && Files.isExecutable(Path.of(answer)), "minikube was not built: " + answer);
+        assertTrue(answer.startsWith("/") && Files.isExecutable(Path.of(answer)), name + " was not built: " + answer);
         return Path.of(answer);
     }
 
@@ -193,7 +202,12 @@ final class Toolkit {
                 Files.createDirectories(state);
                 Files.createDirectories(bin);
                 List<String> names = fakes.length > 0 ? List.of(fakes) : List.of("minikube", "kubectl", "helm", "kubectl-ai", "kagent");
-                for (String n : names) Files.createSymbolicLink(bin.resolve(n), FAKES.resolve(n));
+                for (String n : names) {
+                    // kagent: the real CLI v0.9.12 (there is no fake of it: tests/e2e/kagent.sh runs
+                    // it against the real controller), its calls recorded like the fakes'
+                    if (n.equals("kagent")) recorded(bin.resolve(n), "kagent", realKagent());
+                    else Files.createSymbolicLink(bin.resolve(n), FAKES.resolve(n));
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -211,12 +225,7 @@ final class Toolkit {
             Path home = state.resolveSibling("minikube-home");
             try {
                 Files.createDirectories(home);
-                Path wrapper = bin.resolve("minikube");
-                Files.deleteIfExists(wrapper);
-                write(wrapper, "#!/usr/bin/env python3\n# records the call like the fakes, then runs the real minikube\n"
-                        + "import os, sys\nsys.path.insert(0, " + pyString(FAKES.toString()) + ")\nfrom _fake import record\n"
-                        + "record('minikube', sys.argv[1:])\nos.execv(" + pyString(real.toString()) + ", ['minikube'] + sys.argv[1:])\n");
-                wrapper.toFile().setExecutable(true);
+                recorded(bin.resolve("minikube"), "minikube", real);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -224,6 +233,15 @@ final class Toolkit {
             env.put("MINIKUBE_WANTUPDATENOTIFICATION", "false");
             env.put("MINIKUBE_IN_STYLE", "false");
             return this;
+        }
+
+        /** A wrapper at `wrapper` that records the call like the fakes (calls(name)), then runs the real binary. */
+        private static void recorded(Path wrapper, String name, Path real) throws IOException {
+            Files.deleteIfExists(wrapper);
+            write(wrapper, "#!/usr/bin/env python3\n# records the call like the fakes, then runs the real " + name + "\n"
+                    + "import os, sys\nsys.path.insert(0, " + pyString(FAKES.toString()) + ")\nfrom _fake import record\n"
+                    + "record(" + pyString(name) + ", sys.argv[1:])\nos.execv(" + pyString(real.toString()) + ", [" + pyString(name) + "] + sys.argv[1:])\n");
+            wrapper.toFile().setExecutable(true);
         }
 
         private static String pyString(String s) {
