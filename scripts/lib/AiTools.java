@@ -142,6 +142,32 @@ final class AiTools {
         return m.find() ? m.group(1) : null;
     }
 
+    /**
+     * `kagent version`, kept off every cluster. kagent's CLI v0.9.12 asks a controller for its
+     * version and, when none answers at its URL, starts `kubectl -n kagent port-forward
+     * service/kagent-controller 8083:8083` itself, in kubectl's current context, whichever that is
+     * (go/core/cli/cmd/kagent/main.go, internal/cli/agent/utils.go). Its kubectl gets a kubeconfig
+     * whose current context does not exist, so it stops before it reaches any cluster, and the CLI
+     * prints its own version (backend_version "unknown") about a second later.
+     */
+    static Cmd.Line kagentVersionLine() {
+        return Cmd.line("kagent", "version").env(Map.of("KUBECONFIG", noClusterKubeconfig())).timeout(java.time.Duration.ofSeconds(15));
+    }
+
+    private static String noCluster;
+
+    private static synchronized String noClusterKubeconfig() {
+        if (noCluster != null) return noCluster;
+        try {
+            java.nio.file.Path f = java.nio.file.Files.createTempFile("taskora-no-cluster-", ".kubeconfig");
+            f.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(f, "apiVersion: v1\nkind: Config\ncurrent-context: no-cluster\n");
+            return noCluster = f.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Asks each tool for its version (read-only; a missing tool answers 127). */
     static List<Tool> tools(boolean dockerPresent) {
         List<Tool> out = new ArrayList<>();
@@ -149,7 +175,7 @@ final class AiTools {
         out.add(new Tool("kubectl-ai", ai.ok() ? kubectlAiVersion(ai.out()) : null,
                 "ai-ops answers with its built-in engine (--engine auto picks kubectl-ai when it and the provider's key are there)",
                 "install kubectl-ai: https://github.com/GoogleCloudPlatform/kubectl-ai#installation"));
-        Cmd.Result kg = Cmd.query(List.of("kagent", "version"), java.time.Duration.ofSeconds(15));
+        Cmd.Result kg = Cmd.query(kagentVersionLine());
         out.add(new Tool("kagent", kg.ok() ? kagentVersion(kg.out()) : null,
                 "ai-ops --engine kagent and kagent-setup are unavailable; the built-in engine answers",
                 "install the kagent CLI " + KAGENT_VERSION + ": https://kagent.dev/docs/kagent/introduction/installation"));

@@ -80,12 +80,12 @@ final class Kagent {
     /**
      * The kagent CLI on PATH must be the pinned release: kagent's 1.x CLI has other flags (no
      * --kagent-url, no -a) and would fail in ways that look like a model problem. `kagent version`
-     * prints JSON with kagent_version (v-prefixed); it also asks a controller at localhost:8083
-     * for its version, which fails fast when none is there.
+     * prints JSON with kagent_version (v-prefixed); it is asked away from any cluster
+     * (AiTools.kagentVersionLine).
      */
     static void requireCli() {
         if (Cmd.dryRun) return;
-        Cmd.Result r = Cmd.query(List.of("kagent", "version"), Duration.ofSeconds(20));
+        Cmd.Result r = Cmd.query(AiTools.kagentVersionLine());
         if (r.exit() == Cmd.NOT_FOUND)
             throw new Failure(Exit.USAGE, "the kagent CLI was not found on PATH: ai-ops needs kagent " + AiTools.KAGENT_VERSION
                     + "; install it with: " + installCommand());
@@ -257,7 +257,7 @@ final class Kagent {
             if (data == null || !"adk_request_confirmation".equals(Json.text(data, "name"))) continue;
             Object call = Json.at(data, "args", "originalFunctionCall");
             Object args = Json.at(call, "args");
-            out.add(Json.text(call, "name") + " " + (args == null ? "{}" : Json.write(args)));
+            out.add(Json.text(call, "name") + " " + Json.write(args == null ? Map.of() : args));
         }
         return out;
     }

@@ -75,7 +75,7 @@ final class ToolChecks {
         List<Cmd.Line> ahead = new ArrayList<>(List.of(Cmd.line("docker", "version", "--format", "{{.Client.Version}}"),
                 Cmd.line("minikube", "version", "--short"), Cmd.line("kubectl", "version", "--client", "-o", "json"),
                 Cmd.line("helm", "version", "--template", "{{.Version}}"), Cmd.line("kubectl-ai", "version"),
-                Cmd.line("kagent", "version").timeout(java.time.Duration.ofSeconds(15))));
+                AiTools.kagentVersionLine()));
         if (Cmd.onPath("docker"))
             ahead.addAll(List.of(Cmd.line("docker", "version", "--format", "{{.Server.Version}}"), Cmd.line("docker", "buildx", "version"),
                     Cmd.line("docker", "ai", "version")));
