@@ -91,13 +91,12 @@ kagent_charts() {
   for c in kagent-crds kagent; do
     cp -r "$src/helm/$c" "$dir/$c"
     # Chart-template.yaml without its dependencies, stamped as kagent's release stamps it.
-    python3 - "$dir/$c/Chart-template.yaml" "$dir/$c/Chart.yaml" "$KAGENT_TAG" <<'EOF'
-import sys, yaml
-chart = yaml.safe_load(open(sys.argv[1]).read().replace("${VERSION}", sys.argv[3]))
-chart.pop("dependencies", None)
-chart["version"] = sys.argv[3]
-yaml.safe_dump(chart, open(sys.argv[2], "w"), sort_keys=False)
-EOF
+    # (awk, not a YAML library: the template is flat, and `dependencies:` is its one block key)
+    awk -v v="$KAGENT_TAG" '/^dependencies:/ { skip = 1; next }
+      skip && /^[^ -]/ { skip = 0 }
+      skip { next }
+      /^version:/ { print "version: " v; next }
+      { gsub(/\$\{VERSION\}/, v); print }' "$dir/$c/Chart-template.yaml" >"$dir/$c/Chart.yaml"
     rm -f "$dir/$c/Chart-template.yaml"
   done
   rm -rf "$src"
