@@ -16,8 +16,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.zeroturnaround.exec.InvalidExitValueException;
@@ -71,7 +75,7 @@ final class Cmd {
      * before the Minikube profile exists: `eval $(minikube -p P docker-env) &&`).
      */
     record Line(List<String> argv, Map<String, String> env, String preamble, String stdin, String stdinShown,
-                Duration timeout, Consumer<String> lines, boolean outlives, java.util.function.BooleanSupplier finished) {
+                Duration timeout, Consumer<String> lines, boolean outlives, BooleanSupplier finished) {
         Line env(Map<String, String> e, String preamble) { return new Line(argv, Map.copyOf(e), preamble, stdin, stdinShown, timeout, lines, outlives, finished); }
         Line env(Map<String, String> e) { return env(e, null); }
         /** stdin and what the plan shows of it (secret values masked); never the text itself. */
@@ -83,7 +87,7 @@ final class Cmd {
          * KubectlAi): when `done` says so and the command has not exited FINISHED_GRACE later, it
          * is stopped, and its Result has the exit STOPPED_WHEN_FINISHED with all it printed.
          */
-        Line finishedWhen(java.util.function.BooleanSupplier done) { return new Line(argv, env, preamble, stdin, stdinShown, timeout, lines, outlives, done); }
+        Line finishedWhen(BooleanSupplier done) { return new Line(argv, env, preamble, stdin, stdinShown, timeout, lines, outlives, done); }
         /**
          * Not destroyed when this JVM exits (Ctrl-C, TERM): for a command that must be left to finish
          * what a signal makes it do, as an atomic helm upgrade rolls back; its caller waits for it.
@@ -116,7 +120,7 @@ final class Cmd {
     }
 
     /** Queries started ahead by prefetch(), each taken (once) by the query() of the same line. */
-    private static final Map<Line, java.util.concurrent.FutureTask<Result>> PREFETCHED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Line, FutureTask<Result>> PREFETCHED = new ConcurrentHashMap<>();
 
     /**
      * Starts read-only queries now, side by side, for the query() of the same lines to take later:
@@ -126,7 +130,7 @@ final class Cmd {
      */
     static void prefetch(List<Line> lines) {
         for (Line l : lines) {
-            java.util.concurrent.FutureTask<Result> task = new java.util.concurrent.FutureTask<>(() -> execute(l));
+            FutureTask<Result> task = new FutureTask<>(() -> execute(l));
             if (PREFETCHED.putIfAbsent(l, task) != null) continue;
             Thread t = new Thread(task, "prefetch " + l.argv().get(0));
             t.setDaemon(true);
@@ -137,14 +141,14 @@ final class Cmd {
     /** A read-only query: always runs (even in a dry run), output captured, shown with --verbose. */
     static Result query(Line l) {
         Console.detail("$ " + l.shown());
-        java.util.concurrent.FutureTask<Result> ahead = PREFETCHED.remove(l);
+        FutureTask<Result> ahead = PREFETCHED.remove(l);
         if (ahead == null) return execute(l);
         try {
             return ahead.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Failure(Exit.COMMAND_FAILED, "interrupted while running " + l.argv().get(0));
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
@@ -224,14 +228,14 @@ final class Cmd {
     }
 
     /** Waits for the process, as execute() with a timeout does, and stops it once it says it has finished but stays. */
-    private static int watch(StartedProcess sp, java.util.function.BooleanSupplier finished, Duration timeout)
+    private static int watch(StartedProcess sp, BooleanSupplier finished, Duration timeout)
             throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long finishedAt = 0;
         while (true) {
             try {
                 return sp.getFuture().get(200, TimeUnit.MILLISECONDS).getExitValue();
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw e.getCause() instanceof InvalidExitValueException iv ? iv : new IllegalStateException(e.getCause());
             } catch (TimeoutException e) {
                 long now = System.nanoTime();
@@ -243,7 +247,7 @@ final class Cmd {
                     sp.getProcess().destroyForcibly();
                     try {
                         sp.getFuture().get(5, TimeUnit.SECONDS); // its output, read to the end
-                    } catch (java.util.concurrent.ExecutionException | TimeoutException ignored) {
+                    } catch (ExecutionException | TimeoutException ignored) {
                         // it was stopped: the exit below says so
                     }
                     if (stop) return STOPPED_WHEN_FINISHED;
