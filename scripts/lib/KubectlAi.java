@@ -39,6 +39,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -315,7 +316,7 @@ final class KubectlAi {
     }
 
     /** Private folders not yet removed: Ctrl-C and TERM remove them too (a shutdown hook). */
-    private static final Map<Path, Files3> CLEANUP = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Path, Files3> CLEANUP = new ConcurrentHashMap<>();
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> CLEANUP.values().forEach(KubectlAi::remove), "ai-ops-cleanup"));
     }
@@ -372,7 +373,7 @@ final class KubectlAi {
             }
             if (yes && audit != null) audit.record(List.of(Cmd.show(argv)), Changes.Audited.of(Changes.Outcome.STARTED_UNATTENDED));
             Cmd.Result r = settled(Cmd.change(Cmd.line(argv).timeout(Duration.ofSeconds(timeout(cfg))).finishedWhen(() -> agentLoopEnded(f))));
-            if (r.exit() == Cmd.NOT_FOUND || r.exit() == 127) // (127: env's answer when kubectl-ai is not on PATH)
+            if (r.exit() == Cmd.NOT_FOUND) // (also env's own 127 when kubectl-ai is not on PATH)
                 throw new Failure(Exit.USAGE, "kubectl-ai was not found on PATH", "install it, or use --engine builtin");
             if (r.skipped()) return Exit.OK;
             Outcome o = parse(r);
@@ -414,7 +415,7 @@ final class KubectlAi {
         Path log = f.dir().resolve("kubectl-ai.log"); // klog's file: os.TempDir()/kubectl-ai.log (cmd/main.go)
         try {
             return Files.exists(log) && Files.readString(log).contains(LOOP_ENDED);
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return false;
         }
     }
