@@ -19,13 +19,22 @@
 // and exits 0, and a task can end failed or waiting for approval (input-required) with exit 0 too.
 // A task that waits for approval is approved only with --yes (invoke's comment).
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +47,6 @@ final class Kagent {
     static final String NAMESPACE = "kagent";
     static final String OCI = "oci://ghcr.io/kagent-dev/kagent/helm/";
 
-    /** One step of kagent-setup: the command, and stdin that is never shown (a Secret with the key). */
     /** One step of kagent-setup: what it does, its argv, and what it reads on stdin with how a plan shows that (null: nothing shown). */
     record Step(String what, List<String> argv, String stdin, String shown) {
         Step(String what, List<String> argv, String stdin) { this(what, argv, stdin, null); }
@@ -99,8 +107,8 @@ final class Kagent {
     static List<String> chartRef(Config cfg, String name) {
         String dir = cfg.str("aiOps.kagentCharts");
         if (dir.isEmpty()) return List.of(OCI + name, "--version", AiTools.KAGENT_VERSION);
-        java.nio.file.Path p = java.nio.file.Path.of(dir).toAbsolutePath().resolve(name);
-        if (!java.nio.file.Files.isRegularFile(p.resolve("Chart.yaml")))
+        Path p = Path.of(dir).toAbsolutePath().resolve(name);
+        if (!Files.isRegularFile(p.resolve("Chart.yaml")))
             throw new Failure(Exit.USAGE, "aiOps.kagentCharts " + dir + ": no chart " + name + " there (" + p.resolve("Chart.yaml") + " is missing)",
                     "give a folder holding kagent-crds/ and kagent/ (kagent's helm/ with a Chart.yaml each), or leave it empty for the published charts");
         return List.of(p.toString());
@@ -307,7 +315,7 @@ final class Kagent {
      * {decision_type: approve} on the same task, to the same endpoint the CLI used; then audits
      * what came of it.
      */
-    static int invoke(Config cfg, String request, boolean yes, Audit audit, int notConfirmed, java.util.function.BiConsumer<String, Object> report) {
+    static int invoke(Config cfg, String request, boolean yes, Audit audit, int notConfirmed, BiConsumer<String, Object> report) {
         requireCli();
         String agent = agentName(cfg);
         CompletableFuture<Integer> local = new CompletableFuture<>();
@@ -395,7 +403,7 @@ final class Kagent {
     static Map<String, Object> textMessage(String text) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("kind", "message");
-        message.put("messageId", java.util.UUID.randomUUID().toString());
+        message.put("messageId", UUID.randomUUID().toString());
         message.put("role", "user");
         message.put("parts", List.of(Map.of("kind", "text", "text", text)));
         return message;
@@ -405,7 +413,7 @@ final class Kagent {
     static Map<String, Object> approval(Answer waiting) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("kind", "message");
-        message.put("messageId", java.util.UUID.randomUUID().toString());
+        message.put("messageId", UUID.randomUUID().toString());
         message.put("role", "user");
         message.put("taskId", waiting.taskId());
         message.put("contextId", waiting.contextId());
@@ -420,13 +428,13 @@ final class Kagent {
         rpc.put("id", 1);
         rpc.put("method", "message/send");
         rpc.put("params", Map.of("message", message));
-        java.net.http.HttpResponse<String> resp;
+        HttpResponse<String> resp;
         try {
-            resp = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(endpoint))
+            resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint))
                     .timeout(timeout).header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Json.write(rpc))).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(rpc))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
             throw new Failure(Exit.COMMAND_FAILED, "kagent: the message did not reach the agent (" + e.getMessage() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
