@@ -68,8 +68,13 @@ final class SmokeChecks {
         } finally {
             for (PortForward pf : forwards) pf.close();
         }
+        return summarize(cfg, results, onCluster);
+    }
+
+    /** The count line; when a check failed on the cluster, why (Diagnosis: when pods are at fault). */
+    private static List<Result> summarize(Config cfg, List<Result> results, boolean onCluster) {
         long passed = results.stream().filter(Result::ok).count();
-        if (passed < results.size() && onCluster) Diagnosis.explain(cfg); // why, when pods are at fault
+        if (passed < results.size() && onCluster) Diagnosis.explain(cfg);
         Console.info((passed == results.size() ? Console.green("smoke: ") : Console.red("smoke: "))
                 + passed + " passed, " + (results.size() - passed) + " failed");
         return results;
@@ -94,11 +99,7 @@ final class SmokeChecks {
                 Cmd.line(cfg.kubectl("get", "endpointslices", "-n", cfg.namespace(), "-o", "json"))));
         results.add(check("pods Ready", () -> podsReady(cfg)));
         results.add(check("services have endpoints", () -> servicesHaveEndpoints(cfg)));
-        long passed = results.stream().filter(Result::ok).count();
-        if (passed < results.size()) Diagnosis.explain(cfg);
-        Console.info((passed == results.size() ? Console.green("smoke: ") : Console.red("smoke: "))
-                + passed + " passed, " + (results.size() - passed) + " failed");
-        return results;
+        return summarize(cfg, results, true);
     }
 
     /** The user journey through the frontend's routes (DEVELOPERS.md), one Result per step. */
