@@ -14,6 +14,7 @@
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -190,7 +191,7 @@ public class Deploy implements Callable<Integer> {
     String buildImages(Config cfg) {
         // build.loadCommand is not run again for an unchanged image the release's pods run already
         boolean loads = store == Images.Store.LOCAL && !cfg.str("build.loadCommand").isBlank();
-        images.addAll(Images.build(cfg, store, planned, loads ? Images.runningInRelease(cfg) : java.util.Set.of()));
+        images.addAll(Images.build(cfg, store, planned, loads ? Images.runningInRelease(cfg) : Set.of()));
         Images.print(images);
         List<String> bad = images.stream().filter(b -> !b.passed()).map(Images.Built::service).toList();
         if (!bad.isEmpty()) throw new Failure(Exit.CHECK_FAILED, "image checks failed for " + String.join(", ", bad));

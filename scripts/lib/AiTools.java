@@ -5,6 +5,11 @@
 // version for preflight. Exposes: AiTools.Provider, AiTools.choose(...), AiTools.tools(),
 // AiTools.redact(...).
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -160,7 +165,7 @@ final class AiTools {
      * prints its own version (backend_version "unknown") about a second later.
      */
     static Cmd.Line kagentVersionLine() {
-        return Cmd.line("kagent", "version").env(Map.of("KUBECONFIG", noClusterKubeconfig())).timeout(java.time.Duration.ofSeconds(15));
+        return Cmd.line("kagent", "version").env(Map.of("KUBECONFIG", noClusterKubeconfig())).timeout(Duration.ofSeconds(15));
     }
 
     private static String noCluster;
@@ -168,12 +173,12 @@ final class AiTools {
     private static synchronized String noClusterKubeconfig() {
         if (noCluster != null) return noCluster;
         try {
-            java.nio.file.Path f = java.nio.file.Files.createTempFile("taskora-no-cluster-", ".kubeconfig");
+            Path f = Files.createTempFile("taskora-no-cluster-", ".kubeconfig");
             f.toFile().deleteOnExit();
-            java.nio.file.Files.writeString(f, "apiVersion: v1\nkind: Config\ncurrent-context: no-cluster\n");
+            Files.writeString(f, "apiVersion: v1\nkind: Config\ncurrent-context: no-cluster\n");
             return noCluster = f.toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -17,10 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 final class Images {
@@ -127,7 +130,7 @@ final class Images {
 
     /** Builds (or keeps) the planned images in the store; returns one row per image. */
     static List<Built> build(Config cfg, Store store, List<Image> images) {
-        return build(cfg, store, images, java.util.Set.of());
+        return build(cfg, store, images, Set.of());
     }
 
     /**
@@ -135,7 +138,7 @@ final class Images {
      * (the release's running pods run them): build.loadCommand is not run again for those of them
      * left unchanged. A tag is a digest of the image's inputs, so the same tag is the same image.
      */
-    static List<Built> build(Config cfg, Store store, List<Image> images, java.util.Set<String> inCluster) {
+    static List<Built> build(Config cfg, Store store, List<Image> images, Set<String> inCluster) {
         Console.info("image store: " + (store == Store.MINIKUBE ? "minikube profile " + cfg.profile() + "'s Docker daemon" : "the local Docker engine"));
         Docker docker = docker(cfg, store);
         // Whether each image is in the store, asked side by side; then the checks' history of
@@ -158,13 +161,13 @@ final class Images {
      * The images (as the pods name them, repository:tag) that running containers of the release's
      * pods run: their nodes hold them. Empty when none, or when the cluster does not answer.
      */
-    static java.util.Set<String> runningInRelease(Config cfg) {
+    static Set<String> runningInRelease(Config cfg) {
         Cmd.Result r = Cmd.query(cfg.kubectl("get", "pods", "-n", cfg.namespace(), "-l", "app.kubernetes.io/instance=" + cfg.release(), "-o", "json"));
-        java.util.Set<String> out = new java.util.TreeSet<>();
+        Set<String> out = new TreeSet<>();
         if (!r.ok() || r.out().isBlank()) return out;
         for (Object pod : Json.items(Json.parse(r.out(), "kubectl get pods"), "items")) {
             if (!Json.text(pod, "metadata", "deletionTimestamp").isEmpty()) continue;
-            java.util.Set<String> running = new java.util.HashSet<>();
+            Set<String> running = new HashSet<>();
             for (Object st : Json.items(pod, "status", "containerStatuses"))
                 if (Json.at(st, "state", "running") != null) running.add(Json.text(st, "name"));
             for (Object c : Json.items(pod, "spec", "containers"))
@@ -205,7 +208,7 @@ final class Images {
      * image, built or unchanged, since the cluster may not have it yet (but for an unchanged one the
      * release's running pods run already: `inCluster`); the command must be idempotent.
      */
-    static void load(Config cfg, List<Built> images, java.util.Set<String> inCluster) {
+    static void load(Config cfg, List<Built> images, Set<String> inCluster) {
         String template = cfg.str("build.loadCommand").strip();
         if (template.isEmpty()) return;
         for (Built b : images) {
