@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +62,7 @@ final class SmokeChecks {
                     baseUrl = fe.url();
                 }
             }
-            results.addAll(journey(baseUrl, cfg.str("smoke.chatMessage"), cfg.str("smoke.expectTask")));
+            results.addAll(journey(baseUrl, cfg.str("smoke.chatMessage"), cfg.str("smoke.expectTask"), CHAT_WARM_UP));
         } catch (Failure f) {
             results.add(new Result("setup", false, f.getMessage(), 0));
             Console.info(Console.status(false) + "  setup: " + f.getMessage());
@@ -102,8 +103,16 @@ final class SmokeChecks {
         return summarize(cfg, results, true);
     }
 
+    /**
+     * How long the chat may answer 503 with a Retry-After (the backend's "assistant unavailable: its
+     * tool server cannot be reached") before the check fails. Right after a rollout the MCP server's
+     * pod is Ready and its Service has the endpoint, yet the node's Service rules (kube-proxy) can
+     * lag a second or two behind: a user would try again, and so does the check, saying it did.
+     */
+    static final Duration CHAT_WARM_UP = Duration.ofSeconds(30);
+
     /** The user journey through the frontend's routes (DEVELOPERS.md), one Result per step. */
-    static List<Result> journey(String base, String chatMessage, String expectTask) {
+    static List<Result> journey(String base, String chatMessage, String expectTask, Duration chatWarmUp) {
         List<Result> out = new ArrayList<>();
         // HTTP/1.1 only: Java's default asks for an h2c upgrade, and Next.js' standalone server
         // hands such requests to its upgrade (WebSocket) handler, which closes them unanswered.
@@ -122,8 +131,7 @@ final class SmokeChecks {
         out.add(check("create task", () -> expect(send(http, "POST", base + "/api/tasks",
                 Json.write(Map.of("title", title, "description", "created by the smoke test"))), 201, title)));
         out.add(check("list tasks", () -> expect(get(http, base + "/api/tasks?status=all"), 200, title)));
-        out.add(check("chat: \"" + chatMessage + "\"", () -> expect(send(http, "POST", base + "/api/chat",
-                Json.write(Map.of("message", chatMessage))), 200, null)));
+        out.add(check("chat: \"" + chatMessage + "\"", () -> chat(http, base, chatMessage, chatWarmUp)));
         out.add(check("task from chat listed", () -> {
             HttpResponse<String> r = get(http, base + "/api/tasks?status=all");
             expect(r, 200, null);
@@ -132,6 +140,34 @@ final class SmokeChecks {
             return "found '" + expectTask + "'";
         }));
         return out;
+    }
+
+    /**
+     * The chat message sent; a 503 with a Retry-After is asked again after that many seconds (1 to
+     * 5) while chatWarmUp lasts. Any other answer is judged at once; the line says how many tries.
+     */
+    static String chat(HttpClient http, String base, String message, Duration chatWarmUp) {
+        long deadline = System.nanoTime() + chatWarmUp.toNanos();
+        String body = Json.write(Map.of("message", message));
+        for (int tries = 1; ; tries++) {
+            HttpResponse<String> r = send(http, "POST", base + "/api/chat", body);
+            OptionalLong retryAfter = r.statusCode() == 503 ? r.headers().firstValueAsLong("retry-after") : OptionalLong.empty();
+            long pause = Math.max(1, Math.min(5, retryAfter.orElse(0))) * 1000;
+            if (retryAfter.isEmpty() || System.nanoTime() + pause * 1_000_000 > deadline) {
+                String after = tries == 1 ? "" : " (try " + tries + "; 503 with Retry-After before)";
+                try {
+                    return expect(r, 200, null) + after;
+                } catch (Failure f) {
+                    throw new Failure(f.exitCode, f.getMessage() + after);
+                }
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return expect(r, 200, null);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- cluster checks

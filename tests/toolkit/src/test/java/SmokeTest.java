@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -64,7 +65,8 @@ class SmokeTest {
         });
         server.start();
         try {
-            List<SmokeChecks.Result> r = SmokeChecks.journey("http://127.0.0.1:" + server.getAddress().getPort(), "add a task to buy milk", "buy milk");
+            List<SmokeChecks.Result> r = SmokeChecks.journey("http://127.0.0.1:" + server.getAddress().getPort(), "add a task to buy milk", "buy milk",
+                    Duration.ofSeconds(5));
             Map<String, Boolean> ok = new java.util.LinkedHashMap<>();
             for (SmokeChecks.Result x : r) ok.put(x.name(), x.ok());
             assertEquals(true, ok.get("frontend /api/health"));
@@ -74,6 +76,53 @@ class SmokeTest {
             assertEquals(false, ok.get("create task"));
             assertEquals(false, ok.get("task from chat listed"));
             assertTrue(r.stream().filter(x -> x.name().equals("sign up")).findFirst().orElseThrow().detail().contains("set no taskora_session cookie"));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * Right after a rollout the chat can answer 503 with a Retry-After (its tool server not yet
+     * reachable): the check asks again, within its warm-up, and says so; a 503 without Retry-After,
+     * or one that lasts past the warm-up, fails.
+     */
+    @Test
+    void chatIsAskedAgainAfterA503WithRetryAfterWithinTheWarmUp() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger unavailable = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean retryAfter = new java.util.concurrent.atomic.AtomicBoolean(true);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/chat", ex -> {
+            asked.incrementAndGet();
+            boolean down = unavailable.getAndDecrement() > 0;
+            byte[] body = (down ? "{\"detail\":\"assistant unavailable\"}" : "{\"response\":\"added\"}").getBytes(StandardCharsets.UTF_8);
+            if (down && retryAfter.get()) ex.getResponseHeaders().add("Retry-After", "1");
+            ex.sendResponseHeaders(down ? 503 : 200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        try {
+            unavailable.set(2);
+            long t0 = System.nanoTime();
+            assertEquals("200 (try 3; 503 with Retry-After before)", SmokeChecks.chat(http, base, "add a task", Duration.ofSeconds(10)));
+            assertEquals(3, asked.get());
+            assertTrue(System.nanoTime() - t0 >= 2_000_000_000L, "Retry-After: 1 was waited for, twice");
+
+            unavailable.set(100);
+            asked.set(0);
+            t0 = System.nanoTime();
+            Failure f = assertThrows(Failure.class, () -> SmokeChecks.chat(http, base, "add a task", Duration.ofSeconds(2)));
+            assertTrue(f.getMessage().startsWith("POST /api/chat answered 503 (expected 200)") && f.getMessage().endsWith("; 503 with Retry-After before)")
+                            && asked.get() >= 2, asked.get() + " tries: " + f.getMessage());
+            assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "bounded by the warm-up");
+
+            retryAfter.set(false);
+            asked.set(0);
+            f = assertThrows(Failure.class, () -> SmokeChecks.chat(http, base, "add a task", Duration.ofSeconds(10)));
+            assertEquals(1, asked.get(), "a 503 without Retry-After is judged at once: " + f.getMessage());
         } finally {
             server.stop(0);
         }
