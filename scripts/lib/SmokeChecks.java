@@ -106,8 +106,9 @@ final class SmokeChecks {
     /**
      * How long the chat may answer 503 with a Retry-After (the backend's "assistant unavailable: its
      * tool server cannot be reached") before the check fails. Right after a rollout the MCP server's
-     * pod is Ready and its Service has the endpoint, yet the node's Service rules (kube-proxy) can
-     * lag a second or two behind: a user would try again, and so does the check, saying it did.
+     * pod is Ready and its Service has the endpoint, yet the node's rules for them (kube-proxy's
+     * Service rules, the NetworkPolicy agent's allow lists of pod addresses) can lag seconds behind
+     * on a busy node: a user would try again, and so does the check, saying it did.
      */
     static final Duration CHAT_WARM_UP = Duration.ofSeconds(30);
 
