@@ -595,7 +595,8 @@ final class Diagnosis {
         try {
             List<Finding> f = analyze(collect(cfg), kubectlLogs(cfg));
             Console.heading("diagnosis of release " + cfg.release() + " (ai-ops diagnose)");
-            if (f.isEmpty()) Console.info("no pod problem found (every pod is Ready, or none exists yet)");
+            if (f.isEmpty()) Console.info("no pod problem found (every pod is Ready, or none exists yet); "
+                    + "the apps' own error lines: jbang ai-ops@taskora errors --since 10m");
             else print(f);
             return f;
         } catch (RuntimeException e) {
