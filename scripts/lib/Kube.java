@@ -61,6 +61,8 @@ final class Kube {
                     && status.conditions().stream().anyMatch(c -> "Ready".equals(c.type()) && "True".equals(c.status()));
         }
         boolean ofJob() { return metadata != null && metadata.owners().stream().anyMatch(o -> "Job".equals(o.kind())); }
+        /** A Helm hook's pod (helm.sh/hook: test, say): run by helm at its moment, never served. */
+        boolean helmHook() { return metadata != null && metadata.annotations() != null && metadata.annotations().containsKey("helm.sh/hook"); }
         List<ContainerStatus> containerStatuses() {
             return status == null || status.containerStatuses() == null ? List.of() : status.containerStatuses();
         }

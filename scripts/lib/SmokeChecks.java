@@ -172,7 +172,6 @@ final class SmokeChecks {
     }
 
     // ---------------------------------------------------------------- cluster checks
-    /** Every pod of the release Ready (Job pods may instead have succeeded). Returns a summary or throws. */
     /**
      * A dry run's check that the real run could start: the release's pods can be asked for (the
      * cluster answers, kubectl is there). Read-only; whether they are Ready is the real run's to wait for.
@@ -184,6 +183,7 @@ final class SmokeChecks {
                     "is the cluster reachable? try: " + String.join(" ", cfg.kubectl("cluster-info")));
     }
 
+    /** Every serving pod of the release Ready (not Job or Helm hook pods). Returns a summary or throws. */
     static String podsReady(Config cfg) {
         Cmd.Result r = Cmd.check(Cmd.query(cfg.kubectl("get", "pods", "-n", cfg.namespace(), "-l",
                 "app.kubernetes.io/instance=" + cfg.release(), "-o", "json")), "kubectl get pods", null);
@@ -198,7 +198,9 @@ final class SmokeChecks {
         int ready = 0, total = 0;
         List<String> notReady = new ArrayList<>();
         for (Kube.Pod pod : pods) {
-            if (pod.ofJob() || pod.phase().equals("Succeeded")) continue; // a Job's pods finish; they are not served
+            // A Job's pods finish, and a helm test pod stays as it ended (failed, too, until the next
+            // helm test): neither is served.
+            if (pod.ofJob() || pod.helmHook() || pod.phase().equals("Succeeded")) continue;
             total++;
             if (pod.ready()) ready++; else notReady.add(pod.name() + " (" + pod.phase() + ")");
         }

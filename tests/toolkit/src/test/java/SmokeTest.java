@@ -23,10 +23,12 @@ class SmokeTest {
              {"metadata":{"name":"web-1","ownerReferences":[{"kind":"ReplicaSet"}]},"status":{"phase":"Running",
               "conditions":[{"type":"Ready","status":"True"}]}},
              {"metadata":{"name":"migrate-x","ownerReferences":[{"kind":"Job"}]},"status":{"phase":"Succeeded","conditions":[]}},
-             {"metadata":{"name":"api-1"},"status":{"phase":"Running","conditions":[{"type":"Ready","status":"False"}]}}]}""";
+             {"metadata":{"name":"api-1"},"status":{"phase":"Running","conditions":[{"type":"Ready","status":"False"}]}},
+             {"metadata":{"name":"tiny-test-backend-ready","annotations":{"helm.sh/hook":"test"}},"status":{"phase":"Failed",
+              "conditions":[{"type":"Ready","status":"False"}]}}]}""";
 
     @Test
-    void podsReadyIgnoresJobPodsAndNamesTheOthers() {
+    void podsReadyIgnoresJobAndHelmTestPodsAndNamesTheOthers() {
         Failure f = assertThrows(Failure.class, () -> SmokeChecks.podsReady(Toolkit.json(PODS)));
         assertEquals("1/2 Ready; not Ready: api-1 (Running)", f.getMessage());
         String healthy = "{\"items\":[{\"metadata\":{\"name\":\"a\"},\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}},"
