@@ -699,6 +699,8 @@ def test_helm_test_pods_check_behaviour(prod):
         c = containers(pod)[0]
         assert c["command"][:2] == ["python", "-c"]
         compile(c["command"][2], name, "exec")  # the embedded script is valid Python
+        # files/tests/wait_for_services.py runs first: a new pod's first connections may be refused
+        assert c["command"][2].index("_wait_for_services(float(") < c["command"][2].index("# helm test:"), name
     script = lambda n: containers(tests[n])[0]["command"][2]
     assert "/readyz" in script("backend-ready")
     assert "/api/auth/signup" in script("task-roundtrip") and "PATCH" in script("task-roundtrip")

@@ -280,7 +280,8 @@ spec:
     {{- end }}
 {{- end -}}
 
-{{/* A helm test pod running one files/tests/*.py with the backend image:
+{{/* A helm test pod running one files/tests/*.py with the backend image, after
+     files/tests/wait_for_services.py (its first connections may be refused for a moment):
      taskora.testPod (dict "root" $ "name" "backend-ready" "script" "backend_ready.py" "env" (list ...)) */}}
 {{- define "taskora.testPod" -}}
 {{- $root := .root -}}
@@ -306,7 +307,7 @@ spec:
       imagePullPolicy: {{ $root.Values.backend.image.pullPolicy }}
       securityContext:
         {{- toYaml $root.Values.containerSecurityContext | nindent 8 }}
-      command: ["python", "-c", {{ $root.Files.Get (printf "files/tests/%s" .script) | quote }}]
+      command: ["python", "-c", {{ printf "%s\n%s" ($root.Files.Get "files/tests/wait_for_services.py") ($root.Files.Get (printf "files/tests/%s" .script)) | quote }}]
       env:
         - name: PYTHONDONTWRITEBYTECODE
           value: "1"
