@@ -3,11 +3,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,9 +93,9 @@ class SmokeTest {
      */
     @Test
     void chatIsAskedAgainAfterA503WithRetryAfterWithinTheWarmUp() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger unavailable = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean retryAfter = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicInteger unavailable = new AtomicInteger();
+        AtomicInteger asked = new AtomicInteger();
+        AtomicBoolean retryAfter = new AtomicBoolean(true);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/chat", ex -> {
             asked.incrementAndGet();
@@ -104,7 +107,7 @@ class SmokeTest {
             ex.close();
         });
         server.start();
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         try {
             unavailable.set(2);
